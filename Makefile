@@ -1,0 +1,33 @@
+# Two commands matter: `make serve` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test bench install system-deps
+
+serve: $(STAMP)
+	$(PY) -m serve run
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m serve bench
+
+install: $(STAMP)
+
+# torch first, pinned, so pip takes the CPU build on this kind of machine instead of a CUDA one.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $(STAMP)
+
+# Real services for the tests: redis-server, and Chromium for the browser test.
+system-deps:
+	@if ! command -v redis-server >/dev/null || ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server chromium >/dev/null; \
+	  else echo "install redis-server and chromium (Debian: apt-get install redis-server chromium)"; exit 1; fi; \
+	fi

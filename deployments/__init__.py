@@ -1,0 +1,1 @@
+"""One module per Serve deployment of the writing graph."""

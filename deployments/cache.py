@@ -1,0 +1,177 @@
+"""Cache: one interface, two backends (Redis when REDIS_URL is set, else in-replica).
+
+Values are JSON documents. A backend failure reads as a miss and a skipped write,
+so a broken cache slows the service down but never fails a request.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Protocol
+
+import cachetools
+from ray import serve
+
+from serve.logging import get_logger
+from serve.settings import Settings
+
+_ENTRY_OVERHEAD = 64  # bytes a stored entry costs beyond its value, roughly
+
+
+class CacheBackend(Protocol):
+    name: str
+
+    async def get(self, key: str) -> bytes | None: ...
+    async def set(self, key: str, value: bytes, ttl_s: int) -> None: ...
+    async def clear(self) -> int: ...
+    async def size(self) -> dict: ...
+    async def ping(self) -> bool: ...
+
+
+class MemoryBackend:
+    """LRU or LFU, bounded by entry count and by bytes, with a TTL per entry."""
+
+    name = "memory"
+
+    def __init__(self, max_entries: int, max_bytes: int, eviction: str):
+        kind = cachetools.LFUCache if eviction == "lfu" else cachetools.LRUCache
+        self._entries = kind(maxsize=max_bytes, getsizeof=lambda item: len(item[1]) + _ENTRY_OVERHEAD)
+        self._max_entries = max_entries
+
+    async def get(self, key: str) -> bytes | None:
+        item = self._entries.get(key)
+        if item is None:
+            return None
+        expires_at, value = item
+        if expires_at < time.monotonic():
+            del self._entries[key]
+            return None
+        return value
+
+    async def set(self, key: str, value: bytes, ttl_s: int) -> None:
+        if len(value) + _ENTRY_OVERHEAD > self._entries.maxsize:
+            return  # larger than the whole cache: not worth evicting everything for
+        self._entries[key] = (time.monotonic() + ttl_s, value)  # evicts by bytes
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem()  # evicts by count, with the same policy
+
+    async def clear(self) -> int:
+        count = len(self._entries)
+        self._entries.clear()
+        return count
+
+    async def size(self) -> dict:
+        return {"entries": len(self._entries), "bytes": int(self._entries.currsize)}
+
+    async def ping(self) -> bool:
+        return True
+
+
+class RedisBackend:
+    """Shared by every Cache replica; size and eviction are the Redis server's
+    maxmemory / maxmemory-policy (cluster/ sets them to the guide's 2gb and allkeys-lru)."""
+
+    name = "redis"
+    prefix = "writing:cache:"
+
+    def __init__(self, url: str):
+        import redis.asyncio as redis
+
+        self._redis = redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+
+    async def get(self, key: str) -> bytes | None:
+        return await self._redis.get(self.prefix + key)
+
+    async def set(self, key: str, value: bytes, ttl_s: int) -> None:
+        await self._redis.set(self.prefix + key, value, ex=ttl_s)
+
+    async def clear(self) -> int:
+        removed = 0
+        async for batch in self._scan_batches():
+            removed += await self._redis.unlink(*batch)
+        return removed
+
+    async def _scan_batches(self):
+        batch = []
+        async for key in self._redis.scan_iter(match=self.prefix + "*", count=500):
+            batch.append(key)
+            if len(batch) == 500:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    async def size(self) -> dict:
+        memory = await self._redis.info("memory")
+        entries = sum([len(batch) async for batch in self._scan_batches()])
+        return {"entries": entries, "bytes": int(memory.get("used_memory", 0)), "policy": memory.get("maxmemory_policy")}
+
+    async def ping(self) -> bool:
+        return bool(await self._redis.ping())
+
+
+def make_backend(settings: Settings) -> CacheBackend:
+    if settings.redis_url:
+        return RedisBackend(settings.redis_url)
+    return MemoryBackend(settings.cache_max_entries, settings.cache_max_memory, settings.cache_eviction)
+
+
+class ResponseCache:
+    def __init__(self, settings: Settings):
+        from ray.util import metrics
+
+        self._settings = settings
+        self._backend = make_backend(settings)
+        self._log = get_logger(settings.log_level)
+        self.hits = 0
+        self.misses = 0
+        self.errors = 0
+        self._lookups = metrics.Counter("cache_lookups", "Cache lookups by result.", tag_keys=("result", "kind"))
+        self._ratio = metrics.Gauge("cache_hit_ratio", "Hits / lookups since this replica started.")
+
+    async def get(self, key: str, kind: str) -> dict | None:
+        try:
+            raw = await self._backend.get(key)
+        except Exception as exc:  # a cache outage is a miss, never a failed request
+            self._failed("get", exc)
+            raw = None
+        hit = raw is not None
+        self.hits += hit
+        self.misses += not hit
+        self._lookups.inc(tags={"result": "hit" if hit else "miss", "kind": kind})
+        self._ratio.set(self.hits / (self.hits + self.misses))
+        return json.loads(raw) if hit else None
+
+    async def set(self, key: str, value: dict, kind: str) -> None:
+        try:
+            await self._backend.set(key, json.dumps(value, separators=(",", ":")).encode(), self._settings.cache_ttl(kind))
+        except Exception as exc:
+            self._failed("set", exc)
+
+    async def clear(self) -> int:
+        return await self._backend.clear()
+
+    async def stats(self) -> dict:
+        lookups = self.hits + self.misses
+        try:
+            size, reachable = await self._backend.size(), await self._backend.ping()
+        except Exception as exc:
+            self._failed("stats", exc)
+            size, reachable = {}, False
+        return {
+            "backend": self._backend.name,
+            "reachable": reachable,
+            "hits": self.hits,
+            "misses": self.misses,
+            "errors": self.errors,
+            "hit_rate": self.hits / lookups if lookups else None,
+            **size,
+        }
+
+    def _failed(self, operation: str, exc: Exception) -> None:
+        self.errors += 1
+        self._log.warning("cache %s failed on %s: %s", operation, self._backend.name, exc)
+
+
+Cache = serve.deployment(ResponseCache, name="Cache", ray_actor_options={"num_cpus": 0.1}, max_ongoing_requests=256)

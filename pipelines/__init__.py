@@ -1,0 +1,1 @@
+"""Work that is not a request: text rules, edit alignment, model files, benchmarks."""

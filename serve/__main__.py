@@ -1,0 +1,87 @@
+"""The command line: `python -m serve run | models fetch | models tiny | bench`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def resolved_config(config_path: Path, port: int) -> dict:
+    """serve_config.yaml with the guide's PORT applied to Serve's HTTP options."""
+    config = yaml.safe_load(config_path.read_text())
+    config.setdefault("http_options", {})["port"] = port
+    return config
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from serve.settings import Settings
+
+    settings = Settings()
+    config = resolved_config(Path(args.config), settings.port)
+    out = ROOT / "var" / "serve_config.resolved.yaml"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(yaml.safe_dump(config, sort_keys=False))
+    print(f"serving on http://127.0.0.1:{settings.port}  (config: {out})", flush=True)
+    serve_cli = Path(sys.executable).with_name("serve")
+    os.execv(str(serve_cli), [str(serve_cli), "run", str(out), *args.serve_args])
+
+
+def cmd_models_tiny(args: argparse.Namespace) -> int:
+    from pipelines.models import build_random
+
+    path = build_random(args.path, shape=args.shape, seed=args.seed)
+    print(f"built a random {args.shape} T5 at {path}")
+    return 0
+
+
+def cmd_models_fetch(args: argparse.Namespace) -> int:
+    from pipelines.models import fetch
+    from serve.settings import Settings
+
+    path = fetch(args.name, args.path or Settings().t5_model_path)
+    print(f"fetched {args.name} into {path}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pipelines.bench.__main__ import main as bench_main
+
+    return bench_main(args.bench_args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m serve", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="serve the graph on PORT (default 3001) with Ray Serve")
+    run.add_argument("--config", default=str(ROOT / "serve_config.yaml"))
+    run.add_argument("serve_args", nargs=argparse.REMAINDER, help="passed on to `serve run`")
+    run.set_defaults(func=cmd_run)
+
+    models = commands.add_parser("models", help="T5 model files").add_subparsers(dest="models_command", required=True)
+    fetch = models.add_parser("fetch", help="download a Hugging Face checkpoint (needs the hub)")
+    fetch.add_argument("name", help="flan-t5-small, flan-t5-base, coedit-large, t5-grammar, or any hub id")
+    fetch.add_argument("--path", help="target directory (default: T5_MODEL_PATH)")
+    fetch.set_defaults(func=cmd_models_fetch)
+    tiny = models.add_parser("tiny", help="build a random T5 offline (tests, benchmarks)")
+    tiny.add_argument("path")
+    tiny.add_argument("--shape", default="tiny", choices=["tiny", "t5-small"])
+    tiny.add_argument("--seed", type=int, default=0)
+    tiny.set_defaults(func=cmd_models_tiny)
+
+    bench = commands.add_parser("bench", help="measure the service (see docs/benchmarks.md)", add_help=False)
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=cmd_bench)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
