@@ -10,7 +10,10 @@ import re
 WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['\u2019][A-Za-z\u00C0-\u024F]+)*")
 # A sentence ends at . ! ? (with closing quotes/brackets) followed by space, or at a blank line.
 _SENTENCE_END = re.compile(r"(?<=[.!?\"'\u201d\u2019)\]])\s+|\n\s*\n")
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "fig", "no", "approx"}
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "fig", "no", "approx",
+    "a.m", "p.m", "u.s", "u.k", "e.u", "u.n", "inc", "ltd", "cf", "al", "mt", "dept", "vol", "ca",
+}
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -25,7 +28,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         before = text[start : m.start()].rstrip()
         if before and before[-1] in "\"'\u201d\u2019)]" and before.rstrip("\"'\u201d\u2019)]")[-1:] not in (".", "!", "?"):
             continue
-        last_word = before.rsplit(None, 1)[-1].rstrip(".").lower() if before.strip() else ""
+        last_word = before.rsplit(None, 1)[-1].rstrip(".").lstrip("([\"'").lower() if before.strip() else ""
         if m.group().strip() == "" and "\n\n" not in m.group() and last_word in _ABBREVIATIONS:
             continue
         spans.append((start, m.start()))

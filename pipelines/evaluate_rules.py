@@ -1,0 +1,139 @@
+"""Precision and recall of the rule engine on a hand-labelled set.
+
+    python -m pipelines.evaluate_rules [PATH] [-v]
+
+PATH is a JSON-lines file (default ``tests/data/rules_labelled.jsonl``); each line is
+``{"text": ..., "errors": [{"start", "end", "replacement", "category"}]}``. Only
+grammar and spelling are labelled and scored (style hints are not errors).
+
+Matching rule. A predicted edit is a true positive when
+  1. its span overlaps the span of a labelled error not matched yet, and
+  2. applying the predicted edit alone gives the same text as applying the labelled
+     error alone, compared case-insensitively with whitespace runs collapsed
+     (so "could of" -> "could have" and "of" -> "have" agree, as do "the the" -> "the"
+     and " the" -> ""); a hint without a replacement only needs the overlap.
+Every other prediction is a false positive (a wrong fix at the right place counts as
+both a false positive and, for its label, a false negative); every unmatched label is
+a false negative. Overall figures ignore categories; per-category precision groups
+predictions by their category, per-category recall groups labels by theirs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipelines.rules import check
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "tests" / "data" / "rules_labelled.jsonl"
+SCORED = ("grammar", "spelling")
+
+
+def _result(text: str, start: int, end: int, replacement: str) -> str:
+    return " ".join((text[:start] + replacement + text[end:]).split()).casefold()
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 1.0
+
+
+def _figures(tp_pred: int, n_pred: int, tp_label: int, n_label: int) -> dict:
+    p, r = _ratio(tp_pred, n_pred), _ratio(tp_label, n_label)
+    return {
+        "predicted": n_pred,
+        "labelled": n_label,
+        "true_positives": tp_label,
+        "false_positives": n_pred - tp_pred,
+        "false_negatives": n_label - tp_label,
+        "precision": p,
+        "recall": r,
+        "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+    }
+
+
+def evaluate(path: str | Path = DEFAULT_PATH) -> dict:
+    """Score `check(text, tasks={"grammar", "spelling"})` on a labelled JSON-lines file."""
+    pred_cat: dict[str, list[int]] = {c: [0, 0] for c in SCORED}  # [true positives, predictions]
+    label_cat: dict[str, list[int]] = {c: [0, 0] for c in SCORED}  # [matched, labels]
+    false_pos: list[dict] = []
+    false_neg: list[dict] = []
+    lines = 0
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        lines += 1
+        item = json.loads(raw)
+        text, labels = item["text"], item["errors"]
+        matched = [False] * len(labels)
+        for label in labels:
+            label_cat.setdefault(label["category"], [0, 0])[1] += 1
+        for edit in check(text, tasks=set(SCORED)):
+            s, e = edit.offset, edit.offset + edit.length
+            hit = None
+            for k, label in enumerate(labels):
+                if matched[k] or not (s < label["end"] and label["start"] < e):
+                    continue
+                if edit.replacement is None or _result(text, s, e, edit.replacement) == _result(
+                    text, label["start"], label["end"], label["replacement"]
+                ):
+                    hit = k
+                    break
+            counts = pred_cat.setdefault(edit.category, [0, 0])
+            counts[1] += 1
+            if hit is None:
+                false_pos.append({"text": text, "original": edit.original, "replacement": edit.replacement, "rule": edit.rule, "offset": edit.offset})
+            else:
+                matched[hit] = True
+                counts[0] += 1
+                label_cat[labels[hit]["category"]][0] += 1
+        for k, label in enumerate(labels):
+            if not matched[k]:
+                false_neg.append({"text": text, "original": text[label["start"] : label["end"]], "replacement": label["replacement"], "category": label["category"]})
+    tp = sum(v[0] for v in pred_cat.values())
+    n_pred = sum(v[1] for v in pred_cat.values())
+    tp_l = sum(v[0] for v in label_cat.values())
+    n_label = sum(v[1] for v in label_cat.values())
+    return {
+        "path": str(path),
+        "texts": lines,
+        "overall": _figures(tp, n_pred, tp_l, n_label),
+        "per_category": {
+            c: _figures(pred_cat.get(c, [0, 0])[0], pred_cat.get(c, [0, 0])[1], label_cat.get(c, [0, 0])[0], label_cat.get(c, [0, 0])[1])
+            for c in sorted(set(pred_cat) | set(label_cat))
+        },
+        "false_positives": false_pos,
+        "false_negatives": false_neg,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.evaluate_rules", description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), help="labelled JSON-lines file")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list false positives and false negatives")
+    args = parser.parse_args(argv)
+    report = evaluate(args.path)
+
+    def row(name: str, f: dict) -> str:
+        return (
+            f"{name:<10} precision {f['precision']:.3f}  recall {f['recall']:.3f}  f1 {f['f1']:.3f}  "
+            f"(tp {f['true_positives']}, fp {f['false_positives']}, fn {f['false_negatives']})"
+        )
+
+    print(f"{report['texts']} texts from {report['path']}")
+    print(row("overall", report["overall"]))
+    for cat, figures in report["per_category"].items():
+        print(row(cat, figures))
+    if args.verbose:
+        print("\nfalse positives:")
+        for fp in report["false_positives"]:
+            print(f"  [{fp['rule']}] {fp['original']!r} -> {fp['replacement']!r} in: {fp['text']}")
+        print("\nfalse negatives:")
+        for fn in report["false_negatives"]:
+            print(f"  [{fn['category']}] {fn['original']!r} -> {fn['replacement']!r} in: {fn['text']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
