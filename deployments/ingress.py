@@ -13,17 +13,20 @@ import json
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import parse_qsl
 from typing import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from ray import serve
 from ray.serve.handle import DeploymentHandle
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from deployments.analyzer import RULES_VERSION
+from pipelines import languagetool
+from pipelines.edits import Edit
 from serve.errors import ServiceError, TextTooLong, Unavailable, error_body
 from serve.logging import get_logger
 from serve.schemas import (
@@ -158,6 +161,45 @@ class WritingAPI:
             result = await self._analyzer.analyze.remote(body.text)
             await self._cache_set(key, result, "analysis")
         return {**result, "cached": cached, "request_id": request_id_of(request)}
+
+    # LanguageTool-compatible API (LanguageTool's own error format: plain text)
+
+    @app.api_route("/v2/check", methods=["GET", "POST"], tags=["languagetool"], response_class=JSONResponse)
+    async def lt_check(self, request: Request):
+        """LanguageTool's /v2/check: form fields `text` or `data`, `language`, rule and category filters, `level`.
+
+        Extension: an `engine` field (auto, gemini, t5, basic) picks the engine as on /v1/suggestions.
+        """
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+        form.update(request.query_params)  # LanguageTool lets the query string override the body
+        try:
+            req = languagetool.parse_check_form(form)
+            engine = form.get("engine", "auto")
+            if engine not in ("auto", "gemini", "t5", "basic"):
+                raise languagetool.LanguageToolRequestError(f"Unknown engine '{engine}', use auto, gemini, t5 or basic")
+            if len(req.text) > self._settings.max_text_chars:
+                raise languagetool.LanguageToolRequestError(
+                    f"Your text exceeds the limit of {self._settings.max_text_chars} characters (it's {len(req.text)} characters)", 413
+                )
+            edits: list = []
+            if req.text.strip():
+                result, _ = await self._cached(
+                    "suggestions", engine, [req.text, None, "en"], lambda: self._router.suggest.remote(req.text, None, engine)
+                )
+                edits = [Edit(**s) for s in result["suggestions"]]
+            return languagetool.check_response(req, edits)
+        except languagetool.LanguageToolRequestError as exc:
+            return PlainTextResponse(f"Error: {exc.message}", status_code=exc.status)
+        except ServiceError as exc:
+            return PlainTextResponse(f"Error: {exc.message}", status_code=exc.status, headers=exc.headers())
+
+    @app.api_route("/v2/languages", methods=["GET", "POST"], tags=["languagetool"])
+    async def lt_languages(self) -> list[dict]:
+        return languagetool.languages_payload()
+
+    @app.get("/v2/healthcheck", tags=["languagetool"], response_class=PlainTextResponse)
+    async def lt_healthcheck(self) -> str:
+        return "OK"
 
     # Operations
 

@@ -1,0 +1,53 @@
+"""/v2/check and /v2/languages, used by the real language_tool_python client over HTTP."""
+
+from __future__ import annotations
+
+import language_tool_python
+
+
+def test_the_real_languagetool_client_finds_and_corrects_errors(base_url):
+    tool = language_tool_python.LanguageTool("en-US", remote_server=base_url + "/")
+    try:
+        text = "Hello 😀 world. This are a exampel sentence."
+        matches = tool.check(text)
+        assert {m.rule_id for m in matches} >= {"MORFOLOGIK_RULE_EN_US", "EN_A_VS_AN"}
+        assert tool.correct(text) == "Hello 😀 world. This is an example sentence."
+        spelling = next(m for m in matches if m.rule_id == "MORFOLOGIK_RULE_EN_US")
+        assert text[spelling.offset : spelling.offset + spelling.error_length] == "exampel"
+    finally:
+        tool.close()
+
+
+def test_client_rule_filters_reach_the_server(base_url):
+    tool = language_tool_python.LanguageTool("en-US", remote_server=base_url + "/")
+    try:
+        tool.disabled_rules = {"MORFOLOGIK_RULE_EN_US"}
+        assert "MORFOLOGIK_RULE_EN_US" not in {m.rule_id for m in tool.check("This are a exampel sentence.")}
+    finally:
+        tool.close()
+
+
+def test_wire_errors_are_plain_text_like_languagetools(base_url, http):
+    r = http.post(f"{base_url}/v2/check", data={"text": "Hi."})
+    assert r.status_code == 400 and r.text.startswith("Error: ") and "language" in r.text
+    r = http.post(f"{base_url}/v2/check", data={"text": "x" * 20_001, "language": "en-US"})
+    assert r.status_code == 413 and r.text.startswith("Error: ")
+    r = http.post(f"{base_url}/v2/check", data={"text": "Hi.", "language": "en-US", "engine": "gemini"})
+    assert r.status_code == 503 and r.text.startswith("Error: ") and int(r.headers["retry-after"]) > 0
+
+
+def test_check_by_query_string_and_languages(base_url, http):
+    r = http.get(f"{base_url}/v2/check", params={"text": "Teh cat.", "language": "en-GB"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["language"]["code"] == "en-GB" and [m["replacements"][0]["value"] for m in body["matches"]] == ["The"]
+    languages = http.get(f"{base_url}/v2/languages").json()
+    assert {"name": "English (US)", "code": "en", "longCode": "en-US"} in languages
+    assert http.get(f"{base_url}/v2/healthcheck").text == "OK"
+
+
+def test_check_answers_come_from_the_same_cache_as_suggestions(base_url, http):
+    text = "Their going too the libary now, cache check 42."
+    first = http.post(f"{base_url}/v2/check", data={"text": text, "language": "en-US"})
+    suggestions = http.post(f"{base_url}/v1/suggestions", json={"text": text, "language": "en"})
+    assert first.status_code == 200 and suggestions.json()["cached"] is True
