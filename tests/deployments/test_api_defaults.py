@@ -6,13 +6,9 @@ import uuid
 
 import pytest
 
-from pipelines.edits import Edit, apply_edits
+from support.suggestions import applied
 
 EXAMPLE = "This are a exampel sentence."
-
-
-def applied(text: str, suggestions: list[dict]) -> str:
-    return apply_edits(text, [Edit(**s) for s in suggestions])
 
 
 def assert_error(response, status: int, code: str) -> dict:

@@ -9,13 +9,9 @@ import uuid
 import httpx
 from ray import serve
 
-from pipelines.edits import Edit, apply_edits
+from support.suggestions import applied
 
 EXAMPLE = "This are a exampel sentence."
-
-
-def applied(text: str, suggestions: list[dict]) -> str:
-    return apply_edits(text, [Edit(**s) for s in suggestions])
 
 
 def unique(text: str) -> str:
