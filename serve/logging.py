@@ -29,13 +29,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def get_logger(level: str = "info") -> logging.Logger:
-    """The service's logger, writing JSON lines to stderr (Ray collects replica stderr)."""
+def get_logger(level: str | None = None) -> logging.Logger:
+    """The service's logger, writing JSON lines to stderr (Ray collects replica stderr).
+
+    Deployments pass LOG_LEVEL once at start; later callers leave the level alone."""
     logger = logging.getLogger(LOGGER_NAME)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)
         logger.propagate = False
-    logger.setLevel(level.upper())
+        logger.setLevel(logging.INFO)
+    if level:
+        logger.setLevel(level.upper())
     return logger
