@@ -36,10 +36,12 @@ def pick_device(requested: str) -> str:
 class T5Model:
     """The model itself, with no Serve in it: load once, generate for a list of prompts."""
 
-    def __init__(self, path: str, device: str = "auto", fp16: bool = True):
+    def __init__(self, path: str, device: str = "auto", fp16: bool = True, threads: int = 0):
         import torch
         from transformers import AutoTokenizer, T5ForConditionalGeneration
 
+        if threads:
+            torch.set_num_threads(threads)
         self.device = pick_device(device)
         self.dtype = torch.float16 if (self.device == "cuda" and fp16) else torch.float32
         self.tokenizer = AutoTokenizer.from_pretrained(path)
@@ -71,7 +73,7 @@ class T5Generator:
         self.load_error: str | None = None
         if settings.t5_model_available:
             try:
-                self.model = T5Model(settings.t5_model_path, settings.t5_device, settings.t5_fp16)
+                self.model = T5Model(settings.t5_model_path, settings.t5_device, settings.t5_fp16, settings.t5_threads)
             except Exception as exc:  # a broken checkpoint leaves the other engines serving
                 self.load_error = f"{type(exc).__name__}: {exc}"
                 self._log.error("T5 model at %s failed to load: %s", settings.t5_model_path, self.load_error)
@@ -139,6 +141,7 @@ class T5Generator:
             "version": self.model.version if self.model else None,
             "device": self.model.device if self.model else None,
             "dtype": str(self.model.dtype).removeprefix("torch.") if self.model else None,
+            "threads": _torch_threads(),
             "batches": sum(sizes.values()),
             "max_batch_size_seen": max(sizes, default=0),
             "mean_batch_size": (sum(k * v for k, v in sizes.items()) / sum(sizes.values())) if sizes else None,
@@ -150,6 +153,12 @@ class T5Generator:
         if self.model is None:
             raise EngineUnavailable(f"T5 is not loaded ({self.load_error or 'no model at ' + self._settings.t5_model_path})", retry_after=60)
         return self.model
+
+
+def _torch_threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
 
 
 T5 = serve.deployment(T5Generator, name="T5", ray_actor_options={"num_cpus": 0.5}, max_ongoing_requests=64)

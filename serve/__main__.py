@@ -20,9 +20,11 @@ def resolved_config(config_path: Path, port: int) -> dict:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from serve.local import serve_runtime_env
     from serve.settings import Settings
 
     settings = Settings()
+    os.environ.update(serve_runtime_env())
     config = resolved_config(Path(args.config), settings.port)
     out = ROOT / "var" / "serve_config.resolved.yaml"
     out.parent.mkdir(exist_ok=True)
@@ -79,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(func=cmd_bench)
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its own options, parsed by the bench itself
+        return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -20,10 +20,20 @@ from serve.settings import Settings
 DEPLOYMENT_NAMES = ("Ingress", "Cache", "Router", "Gemini", "T5", "Analyzer")
 
 
-def build_graph(settings: Settings) -> Application:
-    analyzer = Analyzer.bind(settings)
-    router = Router.bind(settings, Gemini.bind(settings), T5.bind(settings), analyzer)
-    return Ingress.bind(settings, Cache.bind(settings), router, analyzer)
+def build_graph(settings: Settings, options: dict[str, dict] | None = None) -> Application:
+    """The graph; `options` maps a deployment name to `.options(...)` overrides
+    (num_replicas, user_config, ray_actor_options...), as serve_config.yaml does."""
+    options = options or {}
+    unknown = set(options) - set(DEPLOYMENT_NAMES)
+    if unknown:
+        raise ValueError(f"unknown deployments {sorted(unknown)}; the graph has {list(DEPLOYMENT_NAMES)}")
+
+    def node(deployment, *args):
+        return deployment.options(**options.get(deployment.name, {})).bind(*args)
+
+    analyzer = node(Analyzer, settings)
+    router = node(Router, settings, node(Gemini, settings), node(T5, settings), analyzer)
+    return node(Ingress, settings, node(Cache, settings), router, analyzer)
 
 
 def build_app(args: dict | None = None) -> Application:

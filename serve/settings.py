@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     t5_max_new_tokens: int = 128
     t5_device: Literal["auto", "cpu", "cuda"] = "auto"
     t5_fp16: bool = True  # only applies on CUDA
+    # torch threads for T5 on CPU; 0 keeps what Ray gives the replica (OMP_NUM_THREADS
+    # follows its num_cpus, so a replica with num_cpus 1 computes on one core).
+    t5_threads: int = Field(0, ge=0)
     t5_prompts: dict[str, str] = {
         "grammar": "grammar: {text}",
         "formal": "Make this text more formal: {text}",

@@ -10,8 +10,14 @@ Apps are started lazily, so a run of pure unit tests starts none of this.
 
 from __future__ import annotations
 
+import os
+
 import httpx
 import pytest
+
+from serve.local import serve_runtime_env
+
+os.environ.update(serve_runtime_env(isolated=True))  # before Ray starts: test the data path that `make serve` runs
 
 from support.gemini_fake import FakeGemini
 from support.services import RedisServer, deploy, free_port

@@ -7,8 +7,8 @@ import time
 import uuid
 
 import httpx
-from ray import serve
 
+from serve.local import call_deployment
 from support.suggestions import applied
 
 EXAMPLE = "This are a exampel sentence."
@@ -84,13 +84,13 @@ def test_auto_picks_t5_without_a_gemini_key_and_edits_reproduce_its_text(t5_url,
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["engine"] == "t5"
-    model_text = serve.get_deployment_handle("T5", app_name="t5only").transform.remote(text, "grammar").result()
+    model_text = call_deployment("t5only", "T5", "transform", text, "grammar")
     assert applied(text, body["suggestions"]) == model_text
     assert all(s["engine"] == "t5" for s in body["suggestions"])
 
 
 def test_concurrent_requests_are_served_in_batches(t5_url):
-    before = serve.get_deployment_handle("T5", app_name="t5only").status.remote().result()
+    before = call_deployment("t5only", "T5", "status")
 
     async def burst() -> list[int]:
         async with httpx.AsyncClient(timeout=120) as client:
@@ -101,7 +101,7 @@ def test_concurrent_requests_are_served_in_batches(t5_url):
             return [r.status_code for r in await asyncio.gather(*calls)]
 
     assert asyncio.run(burst()) == [200] * 24
-    after = serve.get_deployment_handle("T5", app_name="t5only").status.remote().result()
+    after = call_deployment("t5only", "T5", "status")
     assert after["live"] is True and after["device"] == "cpu"
     assert after["batches"] > before["batches"]
     assert after["max_batch_size_seen"] > 1, after

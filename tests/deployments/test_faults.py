@@ -16,7 +16,7 @@ def flaky_redis_app(serve_port, tmp_path_factory):
     missing = tmp_path_factory.mktemp("no-model")
     url = deploy(serve_port, "flakyredis", "/flakyredis", {"redis_url": redis_server.url, "t5_model_path": str(missing)})
     yield url, redis_server
-    serve.delete("flakyredis")
+    serve.delete("flakyredis", _blocking=False)  # replicas drain in the background
     if redis_server.proc.poll() is None:
         redis_server.stop()
 

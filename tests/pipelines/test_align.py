@@ -74,3 +74,37 @@ def test_insertions_are_anchored_to_a_neighbouring_word():
     assert [(e.original, e.replacement) for e in edits] == [("home", "home.")]
     edits = align("went home.", "I went home.", "t5")
     assert [(e.offset, e.original, e.replacement) for e in edits] == [(0, "went", "I went")]
+
+
+SENTENCES = [f"Sentence {i} says the {w} sat on the mat, and it's naïve 😀." for i, w in enumerate(["cat", "dog", "exampel", "bird"] * 60)]
+
+
+@st.composite
+def long_source_and_target(draw):
+    """Documents long enough to be diffed sentence by sentence, with edits anywhere,
+    including ones that merge, split, drop or repeat sentences."""
+    source = draw(st.lists(st.sampled_from(SENTENCES), min_size=40, max_size=120, unique=True))
+    text = " ".join(source)
+    target = list(text)
+    for _ in range(draw(st.integers(1, 12))):
+        at = draw(st.integers(0, len(target)))
+        piece = draw(st.sampled_from(["", ".", " ", "\n", "the ", "Sentence 3 says hi. "]))
+        cut = draw(st.integers(0, 40))
+        target[at : at + cut] = list(piece)
+    return text, "".join(target)
+
+
+@given(long_source_and_target())
+@settings(max_examples=60, deadline=None)
+def test_long_texts_reproduce_the_models_text(pair):
+    source, target = pair
+    assert apply_edits(source, align(source, target, "t5")) == target
+
+
+def test_a_long_document_gets_one_small_edit_per_changed_word():
+    source = " ".join(SENTENCES)  # about 3,000 words
+    changed = sorted(range(5, len(SENTENCES), 12))
+    target = " ".join(s.replace(" sat ", " sits ") if i in changed else s for i, s in enumerate(SENTENCES))
+    edits = align(source, target, "t5")
+    assert apply_edits(source, edits) == target
+    assert [(e.original, e.replacement) for e in edits] == [("sat", "sits")] * len(changed)

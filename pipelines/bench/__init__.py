@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m serve bench` (see docs/benchmarks.md)."""
