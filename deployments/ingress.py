@@ -14,7 +14,7 @@ import time
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qsl
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, get_args
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,6 +32,7 @@ from serve.logging import get_logger
 from serve.schemas import (
     AnalysisRequest,
     AnalysisResponse,
+    Engine,
     RewriteRequest,
     RewriteResponse,
     SuggestionsRequest,
@@ -175,7 +176,7 @@ class WritingAPI:
         try:
             req = languagetool.parse_check_form(form)
             engine = form.get("engine", "auto")
-            if engine not in ("auto", "gemini", "t5", "basic"):
+            if engine not in get_args(Engine):
                 raise languagetool.LanguageToolRequestError(f"Unknown engine '{engine}', use auto, gemini, t5 or basic")
             if len(req.text) > self._settings.max_text_chars:
                 raise languagetool.LanguageToolRequestError(

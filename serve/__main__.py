@@ -51,10 +51,10 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
+def cmd_bench(bench_args: list[str]) -> int:
     from pipelines.bench.__main__ import main as bench_main
 
-    return bench_main(args.bench_args)
+    return bench_main(bench_args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,13 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     tiny.add_argument("--seed", type=int, default=0)
     tiny.set_defaults(func=cmd_models_tiny)
 
-    bench = commands.add_parser("bench", help="measure the service (see docs/benchmarks.md)", add_help=False)
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
-    bench.set_defaults(func=cmd_bench)
+    # Listed for --help; its options are the bench's own (`python -m serve bench --help`).
+    commands.add_parser("bench", help="measure the service (see docs/benchmarks.md)", add_help=False)
 
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:  # its own options, parsed by the bench itself
-        return cmd_bench(argparse.Namespace(bench_args=argv[1:]))
+    if argv[:1] == ["bench"]:
+        return cmd_bench(argv[1:])
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -76,15 +76,17 @@ def document(words: int, salt: int = 0) -> str:
 class Plan:
     quick: bool
     model: str
-    out: Path
     threads: int
     device: str
+    batch: int
+    batch_wait_s: float
+    new_tokens: int
     concurrencies: tuple[int, ...] = (1, 8, 32)
-    batch: int = 16
-    batch_wait_s: float = 0.1
-    new_tokens: int = 16
-    sizes: tuple[int, ...] = (100, 1_000, 10_000)
     results: dict = field(default_factory=dict)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return (100, 1_000) if self.quick else (100, 1_000, 10_000)
 
     def requests(self, concurrency: int) -> int:
         return max(8, 2 * concurrency) if self.quick else max(48, 8 * concurrency)
@@ -233,9 +235,11 @@ def bench_cache(plan: Plan, port: int, workdir: Path) -> None:
             redis.stop()
 
 
-def bench_growth(plan: Plan, url: str) -> None:
+def bench_growth(plan: Plan, port: int) -> None:
     from pipelines.analysis import analyze
     from pipelines.rules import check
+
+    url = deploy_bench(plan, port, plan.batch)
 
     out = []
     for words in plan.sizes:
@@ -304,7 +308,7 @@ def bench_replicas(plan: Plan, port: int) -> None:
 # ---------------------------------------------------------------- the run
 
 
-def machine(plan: Plan) -> dict:
+def machine() -> dict:
     import ray
     import torch
     import transformers
@@ -351,7 +355,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     import torch
 
-    args = parse(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse(argv)
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     serve_env = {} if args.plain_serve else serve_runtime_env(isolated=True)
     os.environ.update(serve_env)
@@ -360,16 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="bench-", dir=out))
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    plan = Plan(quick=args.quick, model="", out=out, threads=args.threads, device=device,
-                batch=args.batch, batch_wait_s=args.batch_wait)
-    plan.new_tokens = args.new_tokens or (4 if args.quick else 16)
-    if args.quick:
-        plan.concurrencies, plan.sizes = (1, 8, 32), (100, 1_000)
-    plan.model = args.model or _model(args.quick, workdir)
+    plan = Plan(quick=args.quick, model=args.model or _model(args.quick, workdir), threads=args.threads,
+                device=device, batch=args.batch, batch_wait_s=args.batch_wait,
+                new_tokens=args.new_tokens or (4 if args.quick else 16))
     sections = args.only or SECTIONS
     plan.results.update(
-        started=stamp, command="python -m serve bench " + " ".join(sys.argv[1:] if argv is None else argv),
-        machine=machine(plan), model=plan.model, quick=plan.quick, serve_env=serve_env,
+        started=stamp, command="python -m serve bench " + " ".join(argv),
+        machine=machine(), model=plan.model, quick=plan.quick, serve_env=serve_env,
         settings={"max_batch_size": plan.batch, "batch_wait_timeout_s": plan.batch_wait_s,
                   "new_tokens": plan.new_tokens, "threads": plan.threads, "device": device},
     )
@@ -396,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             run("batching", bench_batching, port)
             run("cache", bench_cache, port, workdir)
-            run("growth", lambda plan, port: bench_growth(plan, deploy_bench(plan, port, plan.batch)), port)
+            run("growth", bench_growth, port)
             run("replicas", bench_replicas, port)
         finally:
             serve.shutdown()

@@ -34,6 +34,8 @@ def test_wire_errors_are_plain_text_like_languagetools(base_url, http):
     assert r.status_code == 413 and r.text.startswith("Error: ")
     r = http.post(f"{base_url}/v2/check", data={"text": "Hi.", "language": "en-US", "engine": "gemini"})
     assert r.status_code == 503 and r.text.startswith("Error: ") and int(r.headers["retry-after"]) > 0
+    r = http.post(f"{base_url}/v2/check", data={"text": "Hi.", "language": "en-US", "engine": "gpt"})
+    assert r.status_code == 400 and r.text == "Error: Unknown engine 'gpt', use auto, gemini, t5 or basic"
 
 
 def test_check_by_query_string_and_languages(base_url, http):
