@@ -2,7 +2,8 @@
 
     python -m pipelines.evaluate_rules [PATH] [-v]
 
-PATH is a JSON-lines file (default ``tests/data/rules_labelled.jsonl``); each line is
+PATH is a JSON-lines file (default ``tests/data/rules_labelled.jsonl``); lines starting
+with ``#`` are comments; every other line is
 ``{"text": ..., "errors": [{"start", "end", "replacement", "category"}]}``. Only
 grammar and spelling are labelled and scored (style hints are not errors).
 
@@ -61,8 +62,8 @@ def evaluate(path: str | Path = DEFAULT_PATH) -> dict:
     false_neg: list[dict] = []
     lines = 0
     for raw in Path(path).read_text(encoding="utf-8").splitlines():
-        if not raw.strip():
-            continue
+        if not raw.strip() or raw.startswith("#"):
+            continue  # blank lines and comments (a set's header)
         lines += 1
         item = json.loads(raw)
         text, labels = item["text"], item["errors"]

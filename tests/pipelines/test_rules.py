@@ -178,9 +178,9 @@ def test_precision_and_recall_on_the_labelled_set():
         assert report["per_category"][category]["recall"] >= 0.9
 
 
-def test_precision_and_recall_on_the_held_out_set():
-    """A second set, written after the rules and first scored without tuning (P 0.967, R 0.787)."""
-    report = evaluate(DATA / "rules_heldout.jsonl")
+def test_precision_and_recall_on_the_tuning_set():
+    """A second set, written after the rules, then tuned on (first scored P 0.967, R 0.787)."""
+    report = evaluate(DATA / "rules_tuning.jsonl")
     assert report["overall"]["precision"] >= 0.95
     assert report["overall"]["recall"] >= 0.88
 
