@@ -1,23 +1,21 @@
-"""Analyzer: the offline rule engine ("basic mode") and text analysis, as a deployment."""
+"""Analyzer: the offline rule engine ("basic" engine) and text analysis, as a deployment."""
 
 from __future__ import annotations
 
-from ray import serve
-
 from pipelines import analysis, rules
-from pipelines.edits import Edit
+from pipelines.vocabulary import Task
 from serve.settings import Settings
 
 RULES_VERSION = "rules-1"
 
 
-class RuleEngine:
+class Analyzer:
     def __init__(self, settings: Settings):
         self._settings = settings
         rules.check("Warm the spelling dictionary up.")  # load it now, not on the first request
 
-    def check(self, text: str, tasks: list[str] | None = None) -> list[Edit]:
-        return rules.check(text, set(tasks) if tasks else None)
+    def suggest(self, text: str, tasks: list[str], language: str = "en-US") -> list[dict]:
+        return [e.to_dict() for e in rules.check(text, set(tasks) if tasks else None)]
 
     def analyze(self, text: str) -> dict:
         return analysis.analyze(text)
@@ -26,7 +24,11 @@ class RuleEngine:
         return rules.rewrite(text, style)
 
     def status(self) -> dict:
-        return {"live": True, "reason": None, "version": RULES_VERSION}
-
-
-Analyzer = serve.deployment(RuleEngine, name="Analyzer", ray_actor_options={"num_cpus": 0.25}, max_ongoing_requests=32)
+        return {
+            "live": True,
+            "reason": None,
+            "version": RULES_VERSION,
+            "tasks": list(Task),
+            "styles": list(rules.REWRITE_STYLES),
+            "auto": True,
+        }

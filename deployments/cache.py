@@ -1,17 +1,20 @@
-"""Cache: one interface, two backends (Redis when REDIS_URL is set, else in-replica).
+"""The response cache the ingress holds: one interface, two backends.
 
+Redis when REDIS_URL is set (shared by every ingress replica), else an in-replica
+LRU/LFU. It lives in the ingress rather than behind a handle: a Redis GET or a dict
+lookup costs well under a millisecond, a Serve hop about two (docs/benchmarks.md).
 Values are JSON documents. A backend failure reads as a miss and a skipped write,
 so a broken cache slows the service down but never fails a request.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-from typing import Protocol
+from typing import Awaitable, Callable, Protocol
 
 import cachetools
-from ray import serve
 
 from serve.logging import get_logger
 from serve.settings import Settings
@@ -69,7 +72,7 @@ class MemoryBackend:
 
 
 class RedisBackend:
-    """Shared by every Cache replica; size and eviction are the Redis server's
+    """Shared by every ingress replica; size and eviction are the Redis server's
     maxmemory / maxmemory-policy (cluster/ sets them to the guide's 2gb and allkeys-lru)."""
 
     name = "redis"
@@ -87,20 +90,13 @@ class RedisBackend:
         await self._redis.set(self.prefix + key, value, ex=ttl_s)
 
     async def clear(self) -> int:
-        removed = 0
-        async for batch in self._scan_batches():
-            removed += await self._redis.unlink(*batch)
-        return removed
-
-    async def _scan_batches(self):
-        batch = []
+        removed, batch = 0, []
         async for key in self._redis.scan_iter(match=self.prefix + "*", count=500):
             batch.append(key)
             if len(batch) == 500:
-                yield batch
+                removed += await self._redis.unlink(*batch)
                 batch = []
-        if batch:
-            yield batch
+        return removed + (await self._redis.unlink(*batch) if batch else 0)
 
     async def size(self) -> dict:
         """Cheap enough for every readiness probe: no key scan (keys counts the whole database)."""
@@ -122,35 +118,47 @@ def make_backend(settings: Settings) -> CacheBackend:
     return MemoryBackend(settings.cache_max_entries, settings.cache_max_memory, settings.cache_eviction)
 
 
-class ResponseCache:
-    def __init__(self, settings: Settings):
-        from ray.util import metrics
+def cache_key(kind: str, parts: list) -> str:
+    """Kind and the request's parts (engine, engine version, normalised request; text kept exact: offsets index it)."""
+    return hashlib.sha256(json.dumps([kind, *parts], separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
 
+
+class ResponseCache:
+    def __init__(self, settings: Settings, backend: CacheBackend | None = None):
         self._settings = settings
-        self._backend = make_backend(settings)
+        self._backend = backend or make_backend(settings)
         self._log = get_logger(settings.log_level)
         self.hits = 0
         self.misses = 0
         self.errors = 0
-        self._lookups = metrics.Counter("cache_lookups", "Cache lookups by result.", tag_keys=("result", "kind"))
-        self._ratio = metrics.Gauge("cache_hit_ratio", "Hits / lookups since this replica started.")
 
-    async def get(self, key: str, kind: str) -> dict | None:
+    async def get_or_compute(
+        self, kind: str, parts: list, compute: Callable[[], Awaitable[dict]], stored_parts: Callable[[dict], list] | None = None
+    ) -> tuple[dict, bool]:
+        """The cached answer for `parts`, else `compute()`'s, stored under `stored_parts(answer)`
+        (by default `parts`: a fallback engine's answer is stored under the engine that gave it)."""
+        hit = await self.get(kind, parts)
+        if hit is not None:
+            return hit, True
+        answer = await compute()
+        await self.set(kind, stored_parts(answer) if stored_parts else parts, answer)
+        return answer, False
+
+    async def get(self, kind: str, parts: list) -> dict | None:
         try:
-            raw = await self._backend.get(key)
+            raw = await self._backend.get(cache_key(kind, parts))
         except Exception as exc:  # a cache outage is a miss, never a failed request
             self._failed("get", exc)
             raw = None
         hit = raw is not None
         self.hits += hit
         self.misses += not hit
-        self._lookups.inc(tags={"result": "hit" if hit else "miss", "kind": kind})
-        self._ratio.set(self.hits / (self.hits + self.misses))
         return json.loads(raw) if hit else None
 
-    async def set(self, key: str, value: dict, kind: str) -> None:
+    async def set(self, kind: str, parts: list, value: dict) -> None:
         try:
-            await self._backend.set(key, json.dumps(value, separators=(",", ":")).encode(), self._settings.cache_ttl(kind))
+            raw = json.dumps(value, separators=(",", ":")).encode()
+            await self._backend.set(cache_key(kind, parts), raw, self._settings.cache_ttl(kind))
         except Exception as exc:
             self._failed("set", exc)
 
@@ -177,6 +185,3 @@ class ResponseCache:
     def _failed(self, operation: str, exc: Exception) -> None:
         self.errors += 1
         self._log.warning("cache %s failed on %s: %s", operation, self._backend.name, exc)
-
-
-Cache = serve.deployment(ResponseCache, name="Cache", ray_actor_options={"num_cpus": 0.1}, max_ongoing_requests=256)

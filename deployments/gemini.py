@@ -1,7 +1,7 @@
 """Gemini: the google-genai async client with structured JSON output.
 
 Gemini returns the corrected or rewritten text; offsets are never trusted to the
-model: the router aligns its text with the input (pipelines.align).
+model: its text is aligned with the input here (pipelines.align).
 """
 
 from __future__ import annotations
@@ -9,24 +9,26 @@ from __future__ import annotations
 import time
 
 from pydantic import BaseModel, Field
-from ray import serve
 
+from pipelines.align import align
+from pipelines.vocabulary import CORRECTION_TASKS, Engine, Style, Task
 from serve.errors import EngineUnavailable
 from serve.logging import get_logger
 from serve.settings import Settings
 
+# How each task and style reads in an instruction to the model.
 _TASK_WORDS = {
-    "grammar": "grammar and punctuation mistakes",
-    "spelling": "spelling mistakes",
-    "clarity": "unclear wording",
-    "concision": "wordy phrasing",
-    "tone": "tone that does not suit the text",
+    Task.GRAMMAR: "grammar and punctuation mistakes",
+    Task.SPELLING: "spelling mistakes",
+    Task.CLARITY: "unclear wording",
+    Task.CONCISION: "wordy phrasing",
+    Task.TONE: "tone that does not suit the text",
 }
 _STYLE_WORDS = {
-    "formal": "more formal, for professional readers",
-    "simple": "simpler, with plain words and short sentences",
-    "concise": "more concise, without losing meaning",
-    "paraphrase": "reworded (a paraphrase) with the same meaning",
+    Style.FORMAL: "more formal, for professional readers",
+    Style.SIMPLE: "simpler, with plain words and short sentences",
+    Style.CONCISE: "more concise, without losing meaning",
+    Style.PARAPHRASE: "reworded (a paraphrase) with the same meaning",
 }
 
 
@@ -36,7 +38,7 @@ class CorrectedText(BaseModel):
     text: str = Field(description="The whole input text with the requested changes applied.")
 
 
-class GeminiEditor:
+class Gemini:
     def __init__(self, settings: Settings):
         from google import genai
         from google.genai import types
@@ -59,16 +61,19 @@ class GeminiEditor:
             "ai_latency_seconds", "Engine call latency.", boundaries=[0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], tag_keys=("engine",)
         )
 
-    async def correct(self, text: str, tasks: list[str]) -> str:
-        wanted = ", ".join(_TASK_WORDS[t] for t in tasks if t in _TASK_WORDS)
+    async def suggest(self, text: str, tasks: list[str], language: str) -> list[dict]:
+        """Edits for the correction tasks asked for; style hints are the rule engine's."""
+        wanted = [Task(t) for t in tasks if t in CORRECTION_TASKS]
         instruction = (
-            f"You are a copy editor. Fix only these problems: {wanted}. Keep everything else exactly as written: "
+            f"You are a copy editor for {language} English. Fix only these problems: "
+            f"{', '.join(_TASK_WORDS[t] for t in wanted)}. Keep everything else exactly as written: "
             "the same words, line breaks and spacing. Answer with the whole corrected text."
         )
-        return await self._ask(instruction, text)
+        corrected = await self._ask(instruction, text)
+        return [e.to_dict() for e in align(text, corrected, Engine.GEMINI) if e.category in wanted]
 
     async def rewrite(self, text: str, style: str) -> str:
-        instruction = f"Rewrite the text to be {_STYLE_WORDS[style]}. Keep its language and paragraph breaks. Answer with the rewritten text only."
+        instruction = f"Rewrite the text to be {_STYLE_WORDS[Style(style)]}. Keep its language and paragraph breaks. Answer with the rewritten text only."
         return await self._ask(instruction, text)
 
     async def _ask(self, instruction: str, text: str) -> str:
@@ -91,16 +96,15 @@ class GeminiEditor:
             self._log.warning("Gemini call failed: %s: %s", type(exc).__name__, exc)
             raise EngineUnavailable(f"Gemini did not answer usably ({type(exc).__name__})") from None
         finally:
-            self._latency.observe(time.perf_counter() - started, tags={"engine": "gemini"})
+            self._latency.observe(time.perf_counter() - started, tags={"engine": Engine.GEMINI.value})
         return answer.text
 
     def status(self) -> dict:
         return {
             "live": self.client is not None,
             "reason": None if self.client else "GOOGLE_AI_API_KEY is not set",
-            "model": self._settings.gemini_model,
             "version": self._settings.gemini_model,
+            "tasks": sorted(CORRECTION_TASKS),
+            "styles": list(Style),
+            "auto": True,
         }
-
-
-Gemini = serve.deployment(GeminiEditor, name="Gemini", ray_actor_options={"num_cpus": 0.1}, max_ongoing_requests=64)

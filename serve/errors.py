@@ -27,8 +27,20 @@ class BadRequest(ServiceError):
     status, code = 400, "bad_request"
 
 
+class Unauthorized(ServiceError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(ServiceError):
+    status, code = 403, "forbidden"
+
+
 class NotFound(ServiceError):
     status, code = 404, "not_found"
+
+
+class Conflict(ServiceError):
+    status, code = 409, "conflict"
 
 
 class TextTooLong(ServiceError):
@@ -37,6 +49,10 @@ class TextTooLong(ServiceError):
 
 class Unprocessable(ServiceError):
     status, code = 422, "validation_error"
+
+
+class RateLimited(ServiceError):
+    status, code = 429, "rate_limited"
 
 
 class Unavailable(ServiceError):

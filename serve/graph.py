@@ -2,38 +2,39 @@
 
 serve_config.yaml names `serve.graph:build_app`; its `args` override settings
 (which otherwise come from the environment), and its `deployments` section sets
-each deployment's replicas, autoscaling and resources.
+each deployment's replicas, autoscaling and resources: code names deployments,
+the YAML sizes them.
 """
 
 from __future__ import annotations
 
+from ray import serve
 from ray.serve import Application
 
 from deployments.analyzer import Analyzer
-from deployments.cache import Cache
 from deployments.gemini import Gemini
 from deployments.ingress import Ingress
 from deployments.router import Router
 from deployments.t5 import T5
 from serve.settings import Settings
 
-DEPLOYMENT_NAMES = ("Ingress", "Cache", "Router", "Gemini", "T5", "Analyzer")
+DEPLOYMENTS = {cls.__name__: cls for cls in (Ingress, Router, Gemini, T5, Analyzer)}
 
 
 def build_graph(settings: Settings, options: dict[str, dict] | None = None) -> Application:
     """The graph; `options` maps a deployment name to `.options(...)` overrides
     (num_replicas, user_config, ray_actor_options...), as serve_config.yaml does."""
     options = options or {}
-    unknown = set(options) - set(DEPLOYMENT_NAMES)
+    unknown = set(options) - set(DEPLOYMENTS)
     if unknown:
-        raise ValueError(f"unknown deployments {sorted(unknown)}; the graph has {list(DEPLOYMENT_NAMES)}")
+        raise ValueError(f"unknown deployments {sorted(unknown)}; the graph has {list(DEPLOYMENTS)}")
 
-    def node(deployment, *args):
-        return deployment.options(**options.get(deployment.name, {})).bind(*args)
+    def node(cls, *args):
+        return serve.deployment(cls, name=cls.__name__).options(**options.get(cls.__name__, {})).bind(*args)
 
     analyzer = node(Analyzer, settings)
     router = node(Router, settings, node(Gemini, settings), node(T5, settings), analyzer)
-    return node(Ingress, settings, node(Cache, settings), router, analyzer)
+    return node(Ingress, settings, router, analyzer)
 
 
 def build_app(args: dict | None = None) -> Application:

@@ -6,9 +6,22 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-Engine = Literal["auto", "gemini", "t5", "basic"]
-Task = Literal["grammar", "spelling", "clarity", "concision", "tone"]
-Style = Literal["formal", "simple", "concise", "paraphrase"]
+from pipelines.vocabulary import EngineChoice, Style, Task
+
+Language = Literal["en", "en-US", "en-GB", "en-CA", "en-AU"]
+
+
+def check_text(value: str) -> str:
+    """Text the engines can work on: not blank, no NUL, valid Unicode (ValueError says why)."""
+    if not value.strip():
+        raise ValueError("text must contain at least one non-space character")
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate, e.g. "\ud800" in the JSON
+        raise ValueError(f"text is not valid Unicode: a lone surrogate at character {exc.start}") from None
+    return value
 
 
 class _TextRequest(BaseModel):
@@ -18,21 +31,19 @@ class _TextRequest(BaseModel):
 
     @field_validator("text")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text must contain at least one non-space character")
-        return value
+    def _well_formed(cls, value: str) -> str:
+        return check_text(value)
 
 
 class SuggestionsRequest(_TextRequest):
     tasks: list[Task] | None = Field(None, description="Categories to check; all when omitted.")
-    engine: Engine = "auto"
-    language: Literal["en", "en-US", "en-GB", "en-AU", "en-CA", "en-NZ", "en-ZA"] = "en"
+    engine: EngineChoice = EngineChoice.AUTO
+    language: Language = Field("en-US", description="English variant whose spelling is checked.")
 
 
 class RewriteRequest(_TextRequest):
     style: Style
-    engine: Engine = "auto"
+    engine: EngineChoice = EngineChoice.AUTO
 
 
 class AnalysisRequest(_TextRequest):

@@ -58,12 +58,8 @@ class Settings(BaseSettings):
     engine_timeout_s: float = 60.0  # one engine call, before the router tries the next
     breaker_failures: int = 3  # consecutive failures that open an engine's circuit
     breaker_cooldown_s: float = 30.0
-    t5_max_new_tokens: int = 128
-    t5_device: Literal["auto", "cpu", "cuda"] = "auto"
-    t5_fp16: bool = True  # only applies on CUDA
-    # torch threads for T5 on CPU; 0 keeps what Ray gives the replica (OMP_NUM_THREADS
-    # follows its num_cpus, so a replica with num_cpus 1 computes on one core).
-    t5_threads: int = Field(0, ge=0)
+    status_interval_s: float = 2.0  # how often engine status is asked for (ingress and router each)
+    # T5's backend, device, batching and generation length: its user_config in serve_config.yaml.
     t5_prompts: dict[str, str] = {
         "grammar": "grammar: {text}",
         "formal": "Make this text more formal: {text}",
@@ -102,7 +98,6 @@ class Settings(BaseSettings):
         return {
             "suggestions": self.cache_ttl_suggestions_s,
             "rewrite": self.cache_ttl_suggestions_s,
-            "check": self.cache_ttl_suggestions_s,
             "analysis": self.cache_ttl_analysis_s,
             "userProfile": self.cache_ttl_user_profile_s,
         }[kind]

@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from serve.__main__ import resolved_config
-from serve.graph import DEPLOYMENT_NAMES
+from serve.graph import DEPLOYMENTS
 from serve.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ def test_serve_config_is_a_valid_whole_config_for_every_deployment():
     app = config.applications[0]
     assert app.import_path == "serve.graph:build_app"
     deployments = {d["name"]: d for d in raw["applications"][0]["deployments"]}
-    assert set(deployments) == set(DEPLOYMENT_NAMES)
+    assert set(deployments) == set(DEPLOYMENTS)
     for name, options in deployments.items():
         assert {"autoscaling_config", "ray_actor_options", "max_ongoing_requests"} <= set(options), name
     t5 = deployments["T5"]

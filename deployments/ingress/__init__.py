@@ -1,0 +1,104 @@
+"""Ingress: the HTTP face of the graph (FastAPI under @serve.ingress).
+
+One module per API family (writing, languagetool, operations); the replica's state
+and the request path's logic are in `service`. Every error leaves in one shape: JSON
+`{"error": {...}}`, or LanguageTool's plain text under /v2/.
+"""
+
+import time
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from ray import serve
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from deployments.ingress import languagetool, operations, writing
+from deployments.ingress.deps import request_id
+from deployments.ingress.service import Ingress as IngressService
+from serve.errors import BadRequest, ServiceError, Unprocessable, error_body
+from serve.logging import get_logger
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+app = FastAPI(
+    title="Writing service",
+    version="0.2.0",
+    description="Grammar, spelling and style suggestions, rewrites and text analysis from Gemini, T5 or offline rules.",
+)
+app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+for module in (writing, languagetool, operations):
+    app.include_router(module.router)
+
+
+@app.middleware("http")
+async def access_log(request: Request, call_next):
+    started = time.perf_counter()
+    response = await call_next(request)
+    get_logger().info(
+        "%s %s %s",
+        request.method,
+        request.url.path,
+        response.status_code,
+        extra={
+            "requestId": request_id(request),
+            "path": request.url.path,
+            "method": request.method,
+            "status": response.status_code,
+            "durationMs": round((time.perf_counter() - started) * 1000, 2),
+        },
+    )
+    return response
+
+
+def error_response(request: Request, exc: ServiceError) -> Response:
+    """The one error shape: LanguageTool's plain text under /v2/, JSON elsewhere."""
+    if request.url.path.startswith("/v2/"):
+        return PlainTextResponse(f"Error: {exc.message}", status_code=exc.status, headers=exc.headers())
+    return JSONResponse(error_body(exc.code, exc.message, request_id(request)), status_code=exc.status, headers=exc.headers())
+
+
+@app.exception_handler(ServiceError)
+async def _service_error(request: Request, exc: ServiceError) -> Response:
+    return error_response(request, exc)
+
+
+@app.exception_handler(RequestValidationError)
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return error_response(request, BadRequest("the request body is not valid JSON"))
+    parts = []
+    for e in errors:
+        where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {e.get('msg', 'invalid')}")
+    return error_response(request, Unprocessable("; ".join(parts)))
+
+
+class _HTTPError(ServiceError):
+    def __init__(self, exc: StarletteHTTPException):
+        super().__init__(str(exc.detail))
+        self.status = exc.status_code
+        self.code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        self._headers = dict(exc.headers or {})
+
+    def headers(self) -> dict[str, str]:
+        return self._headers
+
+
+@app.exception_handler(StarletteHTTPException)
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    return error_response(request, _HTTPError(exc))
+
+
+@app.exception_handler(Exception)
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    get_logger().error(
+        "unhandled error", exc_info=exc, extra={"requestId": request_id(request), "path": request.url.path, "method": request.method}
+    )
+    return error_response(request, ServiceError("the server failed to answer; the request id identifies the logs"))
+
+
+Ingress = serve.ingress(app)(IngressService)

@@ -1,0 +1,64 @@
+"""LanguageTool's HTTP API v2 (/v2/check, /v2/languages, /v2/healthcheck), so LanguageTool
+clients and editor plug-ins work against this service. Its errors are LanguageTool's
+plain text (`Error: ...`); the app's one error handler answers /v2/ paths that way."""
+
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from deployments.ingress.deps import current
+from deployments.ingress.service import Ingress
+from pipelines import languagetool
+from pipelines.edits import Edit
+from pipelines.vocabulary import EngineChoice
+from serve.errors import BadRequest
+from serve.schemas import check_text
+
+router = APIRouter(prefix="/v2", tags=["languagetool"])
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The form body, with the query string overriding it as LanguageTool does; strict UTF-8."""
+    try:
+        form = dict(parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        raise BadRequest("the form body is not valid UTF-8") from None
+    form.update(request.query_params)
+    return form
+
+
+@router.api_route("/check", methods=["GET", "POST"], response_class=JSONResponse)
+async def check(request: Request, api: Ingress = Depends(current)):
+    """LanguageTool's /v2/check: form fields `text` or `data`, `language`, rule and category filters, `level`.
+
+    Extension: an `engine` field (auto, gemini, t5, basic) picks the engine as on /v1/suggestions.
+    """
+    form = await _form(request)
+    try:
+        req = languagetool.parse_check_form(form)
+    except languagetool.LanguageToolRequestError as exc:
+        raise BadRequest(exc.message) from None
+    engine = form.get("engine", EngineChoice.AUTO)
+    if engine not in set(EngineChoice):
+        raise BadRequest(f"Unknown engine '{engine}', use {', '.join(EngineChoice)}")
+    api.check_length(req.text)
+    edits: list = []
+    if req.text.strip():
+        try:
+            check_text(req.text)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from None
+        result, _ = await api.suggest(req.text, None, req.language["code"], engine)
+        edits = [Edit(**s) for s in result["suggestions"]]
+    return languagetool.check_response(req, edits)
+
+
+@router.api_route("/languages", methods=["GET", "POST"])
+async def languages() -> list[dict]:
+    return languagetool.languages_payload()
+
+
+@router.get("/healthcheck", response_class=PlainTextResponse)
+async def healthcheck() -> str:
+    return "OK"

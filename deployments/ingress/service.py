@@ -1,0 +1,100 @@
+"""The ingress's state and the request path's logic, with no HTTP in it.
+
+Routes (the other modules of this package) reach the replica's `Ingress` through
+the `current` dependency. The cache lives here, so a hit never leaves the replica;
+work for the rule engine goes straight to the Analyzer; everything else goes to the
+Router, which falls back between engines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from ray.serve.handle import DeploymentHandle
+
+from deployments.cache import ResponseCache
+from pipelines.vocabulary import AUTO, Engine, Task
+from serve.errors import EngineUnavailable, TextTooLong, Unavailable
+from serve.logging import get_logger
+from serve.settings import Settings
+
+
+class EngineStatus:
+    """The router's engine status, refreshed in the background every `interval_s`:
+    a request waits for it only before the first answer has come."""
+
+    def __init__(self, router: DeploymentHandle, interval_s: float):
+        self._router, self._interval_s = router, interval_s
+        self._status: dict | None = None
+        self._at = float("-inf")
+        self._refreshing: asyncio.Task | None = None
+
+    async def get(self) -> dict:
+        if time.monotonic() - self._at > self._interval_s and (self._refreshing is None or self._refreshing.done()):
+            self._refreshing = asyncio.ensure_future(self._refresh())
+        if self._status is None:
+            await asyncio.shield(self._refreshing)
+        return self._status
+
+    async def _refresh(self) -> None:
+        try:
+            self._status = await self._router.status.remote()
+            self._at = time.monotonic()
+        except Exception as exc:
+            if self._status is None:
+                raise Unavailable(f"the engine router is not answering ({type(exc).__name__})") from None
+
+    async def resolve(self, choice: str) -> tuple[str | None, str | None]:
+        """The engine that would answer `choice` now, and its version (None, None when none is live)."""
+        status = await self.get()
+        engine = status["auto"] if choice == AUTO else choice
+        return engine, status["engines"].get(engine, {}).get("version")
+
+    def version(self, engine: str) -> str | None:
+        return (self._status or {"engines": {}})["engines"].get(engine, {}).get("version")
+
+
+class Ingress:
+    def __init__(self, settings: Settings, router: DeploymentHandle, analyzer: DeploymentHandle):
+        self.settings = settings
+        self.router = router
+        self.analyzer = analyzer
+        self.cache = ResponseCache(settings)
+        self.engines = EngineStatus(router, settings.status_interval_s)
+        self.log = get_logger(settings.log_level)
+
+    def check_length(self, text: str) -> None:
+        if len(text) > self.settings.max_text_chars:
+            raise TextTooLong(f"text has {len(text)} characters; the limit is {self.settings.max_text_chars}")
+
+    async def suggest(self, text: str, tasks: list[str] | None, language: str, choice: str) -> tuple[dict, bool]:
+        tasks = sorted(set(tasks)) if tasks else None
+
+        async def compute(engine: str | None) -> dict:
+            if engine == Engine.BASIC:  # the rule engine needs no routing: one hop, not two
+                return {"suggestions": await self.analyzer.suggest.remote(text, tasks or list(Task), language), "engine": engine}
+            return await self.router.suggest.remote(text, tasks, language, choice)
+
+        return await self._answer("suggestions", choice, [text, tasks, language], compute)
+
+    async def rewrite(self, text: str, style: str, choice: str) -> tuple[dict, bool]:
+        return await self._answer("rewrite", choice, [text, style], lambda engine: self.router.rewrite.remote(text, style, choice))
+
+    async def analyze(self, text: str) -> tuple[dict, bool]:
+        async def compute(engine: str | None) -> dict:
+            return {**await self.analyzer.analyze.remote(text), "engine": Engine.BASIC.value}
+
+        return await self._answer("analysis", Engine.BASIC, [text], compute)
+
+    async def _answer(self, kind: str, choice: str, parts: list, compute) -> tuple[dict, bool]:
+        """Look up under the engine that would answer now; store under the one that did."""
+        engine, version = await self.engines.resolve(choice)
+        if engine is None:
+            raise EngineUnavailable("no engine is live; see /readyz", retry_after=5)
+        return await self.cache.get_or_compute(
+            kind,
+            [engine, version, *parts],
+            lambda: compute(engine),
+            lambda answer: [answer["engine"], self.engines.version(answer["engine"]), *parts],
+        )

@@ -1,0 +1,40 @@
+"""The writing API: /v1/suggestions, /v1/rewrite, /v1/analysis."""
+
+from fastapi import APIRouter, Depends
+
+from deployments.ingress.deps import current, request_id, within_limits
+from deployments.ingress.service import Ingress
+from serve.schemas import (
+    AnalysisRequest,
+    AnalysisResponse,
+    RewriteRequest,
+    RewriteResponse,
+    SuggestionsRequest,
+    SuggestionsResponse,
+)
+
+router = APIRouter(prefix="/v1", tags=["writing"])
+
+
+@router.post("/suggestions", response_model=SuggestionsResponse)
+async def suggestions(
+    body: SuggestionsRequest = within_limits(SuggestionsRequest), api: Ingress = Depends(current), rid: str = Depends(request_id)
+) -> dict:
+    result, cached = await api.suggest(body.text, body.tasks, body.language, body.engine)
+    return {**result, "cached": cached, "request_id": rid}
+
+
+@router.post("/rewrite", response_model=RewriteResponse)
+async def rewrite(
+    body: RewriteRequest = within_limits(RewriteRequest), api: Ingress = Depends(current), rid: str = Depends(request_id)
+) -> dict:
+    result, cached = await api.rewrite(body.text, body.style, body.engine)
+    return {**result, "cached": cached, "request_id": rid}
+
+
+@router.post("/analysis", response_model=AnalysisResponse)
+async def analysis(
+    body: AnalysisRequest = within_limits(AnalysisRequest), api: Ingress = Depends(current), rid: str = Depends(request_id)
+) -> dict:
+    result, cached = await api.analyze(body.text)
+    return {**result, "cached": cached, "request_id": rid}

@@ -1,0 +1,126 @@
+"""The ingress without Serve: FastAPI's TestClient, fake handles behind it.
+
+What a caller notices: which engine answers, what is cached, the error shape."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from deployments.ingress import app
+from deployments.ingress.deps import current
+from deployments.ingress.service import Ingress
+from deployments.router import auto_engine
+from serve.settings import Settings
+from support.handles import FakeHandle
+
+EDIT = {"offset": 0, "length": 4, "original": "Thsi", "replacement": "This", "category": "spelling", "message": "m", "rule": "R", "engine": "basic"}
+
+
+class Engines:
+    def __init__(self, live=("basic",)):
+        self.engines = {
+            name: {"live": name in live, "reason": None if name in live else "off", "version": f"{name}-1", "auto": True}
+            for name in ("gemini", "t5", "basic")
+        }
+
+    def status(self):
+        return {"engines": self.engines, "auto": auto_engine(self.engines)}
+
+    def suggest(self, text, tasks, language, engine):
+        return {"suggestions": [dict(EDIT, engine="gemini")], "engine": "gemini"}
+
+    def rewrite(self, text, style, engine):
+        return {"text": text.upper(), "engine": auto_engine(self.engines)}
+
+
+class Rules:
+    def suggest(self, text, tasks, language):
+        return [EDIT]
+
+    def analyze(self, text):
+        return {"readability": {}, "counts": {"words": len(text.split())}, "long_sentences": [], "passive_voice": [],
+                "repeated_words": [], "issues": {}}
+
+
+@pytest.fixture()
+def service():
+    settings = Settings(max_text_chars=50)
+    router, analyzer = FakeHandle(Engines()), FakeHandle(Rules())
+    api = Ingress(settings, router, analyzer)
+    app.dependency_overrides[current] = lambda: api
+    with TestClient(app) as client:
+        yield client, router, analyzer
+    app.dependency_overrides.clear()
+
+
+def test_rule_engine_work_goes_straight_to_the_analyzer_and_a_repeat_is_cached(service):
+    client, router, analyzer = service
+    first = client.post("/v1/suggestions", json={"text": "Thsi is it."})
+    second = client.post("/v1/suggestions", json={"text": "Thsi is it."})
+    assert first.status_code == 200 and second.status_code == 200
+    assert first.json()["engine"] == "basic" and first.json()["cached"] is False
+    assert second.json()["cached"] is True and second.json()["suggestions"] == first.json()["suggestions"]
+    assert analyzer.called("suggest") == 1 and router.called("suggest") == 0
+
+
+def test_a_live_model_engine_is_reached_through_the_router(service):
+    client, router, analyzer = service
+    router.target.engines["gemini"].update(live=True, reason=None)
+    client.app.dependency_overrides[current]().engines._status = None  # as after a status refresh
+    body = client.post("/v1/suggestions", json={"text": "Thsi is it."}).json()
+    assert body["engine"] == "gemini" and router.called("suggest") == 1 and analyzer.called("suggest") == 0
+
+
+def test_analysis_is_cached_per_text(service):
+    client, _, analyzer = service
+    answers = [client.post("/v1/analysis", json={"text": t}).json() for t in ("one two", "one two", "three")]
+    assert [a["cached"] for a in answers] == [False, True, False]
+    assert analyzer.called("analyze") == 2
+
+
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"text": "x" * 51}, 413, "text_too_long"),
+        ({"text": "   "}, 422, "validation_error"),
+        ({"text": "a\x00b"}, 422, "validation_error"),
+        ({"text": "fine", "engine": "gpt"}, 422, "validation_error"),
+        ({"text": "fine", "tasks": ["poetry"]}, 422, "validation_error"),
+    ],
+)
+def test_bad_input_gets_a_clear_4xx_in_the_one_error_shape(service, body, status, code):
+    client, _, _ = service
+    r = client.post("/v1/suggestions", json=body, headers={"X-Request-ID": "rid-1"})
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["code"] == code and r.json()["error"]["request_id"] == "rid-1"
+
+
+def test_malformed_json_and_lone_surrogate_bytes_are_400_or_422_never_500(service):
+    client, _, _ = service
+    assert client.post("/v1/suggestions", content=b"{not json", headers={"content-type": "application/json"}).status_code == 400
+    r = client.post("/v1/analysis", content=b'{"text": "\\ud800 x"}', headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "surrogate" in r.json()["error"]["message"]
+
+
+def test_languagetool_errors_are_plain_text_and_bad_utf8_is_400(service):
+    client, _, _ = service
+    r = client.post("/v2/check", content=b"language=en-US&text=caf\xe9", headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400 and r.text.startswith("Error: ")
+    r = client.post("/v2/check", data={"text": "x" * 51, "language": "en-US"})
+    assert r.status_code == 413 and r.text.startswith("Error: ")
+    r = client.post("/v2/check", data={"text": "Thsi is it.", "language": "en-US"})
+    assert r.status_code == 200 and r.json()["matches"][0]["replacements"][0]["value"] == "This"
+
+
+def test_method_not_allowed_says_which_methods_are(service):
+    client, _, _ = service
+    r = client.get("/v1/suggestions")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed" and "POST" in r.headers["allow"]
+
+
+def test_no_live_engine_is_a_503_with_retry_after(service):
+    client, router, _ = service
+    router.target.engines["basic"].update(live=False)
+    r = client.post("/v1/suggestions", json={"text": "fine"})
+    assert r.status_code == 503 and r.headers["retry-after"] and r.json()["error"]["code"] == "engine_unavailable"
