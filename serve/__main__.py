@@ -77,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     tiny.add_argument("--seed", type=int, default=0)
     tiny.set_defaults(func=cmd_models_tiny)
 
+    from serve.protection_cli import add_commands as add_protection_commands
+
+    add_protection_commands(commands, models)
+
     # Listed for --help; its options are the bench's own (`python -m serve bench --help`).
     commands.add_parser("bench", help="measure the service (see docs/benchmarks.md)", add_help=False)
 

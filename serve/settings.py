@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     # Requests.
     max_text_chars: int = 20_000
 
+    # Data protection (the guide's DataProtection): data keys for encryption at rest, as the
+    # key file's JSON or its path; with neither, development uses var/data-keys.json.
+    data_keys: str | None = None
+    data_keys_file: str | None = None
+    data_key_rotation_days: int = 90  # the guide's keyRotation: `keys status` flags an older newest key
+    retention_user_content_days: int = 90  # after a document's last change
+    retention_analytics_days: int = 30
+
     @field_validator("cache_max_memory", mode="before")
     @classmethod
     def _size(cls, value: str | int) -> int:
@@ -81,7 +89,7 @@ class Settings(BaseSettings):
     def _lower(cls, value: str) -> str:
         return value.lower() if isinstance(value, str) else value
 
-    @field_validator("mongodb_uri", "redis_url", "google_ai_api_key", "gemini_base_url", mode="before")
+    @field_validator("mongodb_uri", "redis_url", "google_ai_api_key", "gemini_base_url", "data_keys", "data_keys_file", mode="before")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
