@@ -28,6 +28,12 @@ LOCAL_KEYS_FILE = Path(__file__).resolve().parent.parent / "var" / "data-keys.js
 _NONCE_BYTES = 12
 
 
+def context(collection: str, record_id: object, field: str) -> str:
+    """The associated data a stored field is sealed under: a ciphertext copied to another
+    record or field fails to open instead of showing someone else's text."""
+    return f"{collection}:{record_id}:{field}"
+
+
 class KeyRingError(Exception):
     """The key ring cannot be loaded or changed (missing, malformed, refused)."""
 
