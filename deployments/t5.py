@@ -1,129 +1,173 @@
-"""T5: a transformers T5 checkpoint from T5_MODEL_PATH, batched with @serve.batch.
+"""T5: a T5 checkpoint on transformers or CTranslate2, batched without a wait.
 
 Long texts are split into sentences; each sentence is one batch item, so one
-document and many concurrent callers share the same batches.
+document and many concurrent callers share the model. Every knob (backend, compute
+type, device, batch limits, generation length) is the `user_config` of the T5
+deployment in serve_config.yaml; changing it there reloads or resizes in place.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from ray import serve
+from pydantic import BaseModel, ConfigDict, Field
 
-from pipelines.models import model_version
+from pipelines.align import align
+from pipelines.models import metadata
+from pipelines.t5_model import Backend, ComputeType, Device, T5Model, load
 from pipelines.text import sentence_spans
+from pipelines.vocabulary import CORRECTION_TASKS, Engine, Style, Task
 from serve.errors import EngineUnavailable
+from serve import metrics
 from serve.logging import get_logger
 from serve.settings import Settings
 
-# @serve.batch defaults; serve_config.yaml's user_config overrides them at run time.
-MAX_BATCH_SIZE = 16
-BATCH_WAIT_TIMEOUT_S = 0.01
-
-def pick_device(requested: str) -> str:
-    import torch
-
-    if requested == "cuda" or (requested == "auto" and torch.cuda.is_available()):
-        if not torch.cuda.is_available():
-            raise RuntimeError("T5 device 'cuda' was asked for but no CUDA device is visible to this replica")
-        return "cuda"
-    return "cpu"
+RANDOM_REASON = "its weights are random (built by `python -m serve models tiny`): `auto` skips it; ask for engine t5 to use it"
 
 
-class T5Model:
-    """The model itself, with no Serve in it: load once, generate for a list of prompts."""
+class T5Options(BaseModel):
+    """The T5 deployment's user_config (serve_config.yaml has every field)."""
 
-    def __init__(self, path: str, device: str = "auto", fp16: bool = True, threads: int = 0):
-        import torch
-        from transformers import AutoTokenizer, T5ForConditionalGeneration
+    model_config = ConfigDict(extra="forbid")
 
-        if threads:
-            torch.set_num_threads(threads)
-        self.device = pick_device(device)
-        self.dtype = torch.float16 if (self.device == "cuda" and fp16) else torch.float32
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = T5ForConditionalGeneration.from_pretrained(path, dtype=self.dtype).to(self.device).eval()
-        self.version = model_version(path)
+    backend: Backend
+    compute_type: ComputeType  # float16 / int8_float16 need CUDA; `auto` picks the fastest the device has
+    device: Device
+    threads: int = Field(ge=0)  # CPU threads for the model; 0 keeps the backend's default
+    max_batch_size: int = Field(ge=1)
+    max_batch_tokens: int = Field(ge=1)  # batch size x longest prompt, in input tokens
+    max_new_tokens: int = Field(ge=1)
+    min_new_tokens: int = Field(ge=0)  # above 0 only to fix the work per request (benchmarks)
 
-    def generate(self, prompts: list[str], max_new_tokens: int, min_new_tokens: int = 0) -> list[str]:
-        import torch
-
-        encoded = self.tokenizer(prompts, return_tensors="pt", padding=True, truncation=True, max_length=512).to(self.device)
-        with torch.inference_mode():
-            output = self.model.generate(
-                **encoded,
-                max_new_tokens=max_new_tokens,
-                min_new_tokens=min_new_tokens or None,
-                do_sample=False,
-                num_beams=1,
-            )
-        return self.tokenizer.batch_decode(output, skip_special_tokens=True)
+    def loads_same_model(self, other: T5Options | None) -> bool:
+        fields = ("backend", "compute_type", "device", "threads")
+        return other is not None and all(getattr(self, f) == getattr(other, f) for f in fields)
 
 
-class T5Generator:
-    def __init__(self, settings: Settings):
-        from ray.util import metrics
+class Batcher:
+    """One model call at a time on a worker thread, each batch made of what is waiting.
 
-        self._settings = settings
-        self._log = get_logger(settings.log_level)
-        self.model: T5Model | None = None
-        self.load_error: str | None = None
-        if settings.t5_model_available:
-            try:
-                self.model = T5Model(settings.t5_model_path, settings.t5_device, settings.t5_fp16, settings.t5_threads)
-            except Exception as exc:  # a broken checkpoint leaves the other engines serving
-                self.load_error = f"{type(exc).__name__}: {exc}"
-                self._log.error("T5 model at %s failed to load: %s", settings.t5_model_path, self.load_error)
-        self.max_new_tokens = settings.t5_max_new_tokens
-        self.min_new_tokens = 0
-        self.max_batch_size = MAX_BATCH_SIZE
-        self.batch_wait_timeout_s = BATCH_WAIT_TIMEOUT_S
-        self.batch_sizes: Counter[int] = Counter()
-        # torch releases the GIL: generating on a worker thread keeps the event loop free
-        # to queue the next batch while this one runs.
+    A prompt that finds the model idle starts at once; prompts that arrive while a
+    batch runs make up the next one, up to `max_items` prompts and `max_tokens` padded
+    input tokens (prompts x the longest). Each caller's prompts form a group and a
+    batch takes from the groups in turn, so one long document's sentences share the
+    model with short requests instead of all going first.
+    """
+
+    def __init__(self, run: Callable[[list[list[int]]], list[str]], max_items: int, max_tokens: int):
+        self.run, self.max_items, self.max_tokens = run, max_items, max_tokens
+        self.batches = self.items = self.largest = 0
+        self._groups: deque[deque[tuple[list[int], asyncio.Future]]] = deque()
+        self._worker: asyncio.Task | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="t5")
-        self._batch_size = metrics.Histogram(
-            "t5_batch_size", "Prompts per T5 generate call.", boundaries=[1, 2, 4, 8, 16, 32, 64]
-        )
-        self._latency = metrics.Histogram(
-            "ai_latency_seconds", "Engine call latency.", boundaries=[0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], tag_keys=("engine",)
-        )
+
+    async def generate(self, prompts: list[list[int]]) -> list[str]:
+        if not prompts:
+            return []
+        loop = asyncio.get_running_loop()
+        group = deque((ids, loop.create_future()) for ids in prompts)
+        futures = [future for _, future in group]
+        self._groups.append(group)
+        if self._worker is None or self._worker.done():
+            self._worker = loop.create_task(self._drain())
+        return list(await asyncio.gather(*futures))
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._groups:
+            batch = self._take()
+            if not batch:
+                continue
+            self.batches, self.items, self.largest = self.batches + 1, self.items + len(batch), max(self.largest, len(batch))
+            metrics.t5_batch(len(batch), sum(len(group) for group in self._groups))
+            try:  # the model releases the GIL: the event loop keeps taking requests meanwhile
+                outputs = await loop.run_in_executor(self._executor, self.run, [ids for ids, _ in batch])
+            except Exception as exc:
+                outputs = [exc] * len(batch)
+            for (_, future), output in zip(batch, outputs):
+                if not future.done():
+                    future.set_exception(output) if isinstance(output, Exception) else future.set_result(output)
+
+    def _take(self) -> list[tuple[list[int], asyncio.Future]]:
+        batch, longest = [], 0
+        while self._groups and len(batch) < self.max_items:
+            ids, future = self._groups[0][0]
+            if batch and max(longest, len(ids)) * (len(batch) + 1) > self.max_tokens:
+                break
+            group = self._groups.popleft()
+            group.popleft()
+            if group:
+                self._groups.append(group)  # its next prompt waits for the other groups' turn
+            if not future.cancelled():  # a caller that went away costs nothing
+                batch.append((ids, future))
+                longest = max(longest, len(ids))
+        return batch
+
+
+class T5:
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._log = get_logger(settings)
+        self.options: T5Options | None = None
+        self.model: T5Model | None = None
+        self.load_error: str | None = "no user_config: serve_config.yaml's T5 deployment sets it"
+        self._batcher: Batcher | None = None
 
     def reconfigure(self, user_config: dict) -> None:
-        """Batch size and wait, and generation length, from serve_config.yaml's user_config."""
-        self.max_batch_size = int(user_config.get("max_batch_size", self.max_batch_size))
-        self.batch_wait_timeout_s = float(user_config.get("batch_wait_timeout_s", self.batch_wait_timeout_s))
-        self.generate_batch.set_max_batch_size(self.max_batch_size)
-        self.generate_batch.set_batch_wait_timeout_s(self.batch_wait_timeout_s)
-        self.max_new_tokens = int(user_config.get("max_new_tokens", self.max_new_tokens))
-        self.min_new_tokens = int(user_config.get("min_new_tokens", self.min_new_tokens))
+        """Apply serve_config.yaml's user_config: batch limits at once, the model reloaded
+        only when backend, compute type, device or threads change."""
+        options = T5Options.model_validate(user_config)
+        if not options.loads_same_model(self.options):
+            self.model, self._batcher = self._load(options), None
+        self.options = options
+        if self.model is not None:
+            self._batcher = self._batcher or Batcher(self._run, options.max_batch_size, options.max_batch_tokens)
+            self._batcher.max_items, self._batcher.max_tokens = options.max_batch_size, options.max_batch_tokens
 
-    @serve.batch(max_batch_size=MAX_BATCH_SIZE, batch_wait_timeout_s=BATCH_WAIT_TIMEOUT_S)
-    async def generate_batch(self, prompts: list[str]) -> list[str]:
-        self.batch_sizes[len(prompts)] += 1
-        self._batch_size.observe(len(prompts))
-        started = time.perf_counter()
-        outputs = await asyncio.get_running_loop().run_in_executor(
-            self._executor, self._require_model().generate, prompts, self.max_new_tokens, self.min_new_tokens
-        )
-        self._latency.observe(time.perf_counter() - started, tags={"engine": "t5"})
-        return outputs
+    def _load(self, options: T5Options) -> T5Model | None:
+        path = self._settings.t5_model_path
+        if not self._settings.t5_model_available:
+            self.load_error = f"no model at {path}"
+            return None
+        try:
+            model = load(path, options.backend, options.device, options.compute_type, options.threads)
+        except Exception as exc:  # a broken checkpoint leaves the other engines serving
+            self.load_error = f"{type(exc).__name__}: {exc}"
+            self._log.error("T5 model at %s failed to load: %s", path, self.load_error)
+            return None
+        self.load_error = None
+        self._log.info("T5 %s on %s (%s) from %s", model.backend, model.device, model.compute_type, path)
+        return model
 
-    async def generate(self, prompt: str) -> str:
-        """One prompt, as is (benchmarks and callers with their own prompt format)."""
-        return await self.generate_batch(prompt)
+    def _run(self, batch: list[list[int]]) -> list[str]:
+        return self.model.generate_ids(batch, self.options.max_new_tokens, self.options.min_new_tokens)
 
-    async def transform(self, text: str, task: str) -> str:
-        """The model's version of `text` for a task (grammar, formal, simple, concise, paraphrase)."""
-        self._require_model()
-        template = self._settings.t5_prompts.get(task)
+    async def suggest(self, text: str, tasks: list[str], language: str = "en-US") -> list[dict]:
+        """Edits for the correction tasks asked for (grammar, spelling): the model's
+        corrected text aligned with the input. Style hints are the rule engine's."""
+        wanted = {Task(t) for t in tasks} & CORRECTION_TASKS
+        if not wanted:
+            return []
+        corrected = await self.transform(text, Task.GRAMMAR)
+        return [e.to_dict() for e in align(text, corrected, Engine.T5) if e.category in wanted]
+
+    async def rewrite(self, text: str, style: str) -> str:
+        return await self.transform(text, Style(style))
+
+    async def transform(self, text: str, prompt: str) -> str:
+        """The model's version of `text` under one of the configured prompts, sentence by sentence."""
+        batcher = self._require_batcher()
+        template = self._settings.t5_prompts.get(prompt)
         if template is None:
-            raise EngineUnavailable(f"no T5 prompt is configured for {task!r}", retry_after=60)
+            raise EngineUnavailable(f"no T5 prompt is configured for {prompt!r}", retry_after=60)
+        started = time.perf_counter()
         spans = sentence_spans(text)
-        outputs = await asyncio.gather(*(self.generate_batch(template.format(text=text[s:e])) for s, e in spans))
+        outputs = await batcher.generate(self.model.encode([template.format(text=text[s:e]) for s, e in spans]))
+        metrics.ai_latency(Engine.T5.value, time.perf_counter() - started)
         pieces, pos = [], 0
         for (start, end), output in zip(spans, outputs):
             pieces.append(text[pos:start])  # keep the writer's own spacing and line breaks
@@ -133,32 +177,27 @@ class T5Generator:
         return "".join(pieces)
 
     def status(self) -> dict:
-        sizes = self.batch_sizes
+        live = self.model is not None
+        random = live and metadata(self._settings.t5_model_path).get("random", False)
         return {
-            "live": self.model is not None,
-            "reason": None if self.model else (self.load_error or f"no model at {self._settings.t5_model_path}"),
-            "model_path": self._settings.t5_model_path,
-            "version": self.model.version if self.model else None,
-            "device": self.model.device if self.model else None,
-            "dtype": str(self.model.dtype).removeprefix("torch.") if self.model else None,
-            "threads": _torch_threads(),
-            "batches": sum(sizes.values()),
-            "max_batch_size_seen": max(sizes, default=0),
-            "mean_batch_size": (sum(k * v for k, v in sizes.items()) / sum(sizes.values())) if sizes else None,
-            "max_batch_size": self.max_batch_size,
-            "batch_wait_timeout_s": self.batch_wait_timeout_s,
+            "live": live,
+            "reason": self.load_error if not live else (RANDOM_REASON if random else None),
+            "version": self.model.version if live else None,
+            "tasks": sorted(CORRECTION_TASKS),
+            "styles": [s for s in Style if s in self._settings.t5_prompts],
+            "auto": live and not random,
         }
 
-    def _require_model(self) -> T5Model:
-        if self.model is None:
-            raise EngineUnavailable(f"T5 is not loaded ({self.load_error or 'no model at ' + self._settings.t5_model_path})", retry_after=60)
-        return self.model
+    def stats(self) -> dict:
+        """How the model runs and how full its batches have been (for the bench and operators)."""
+        model, batcher = self.model, self._batcher
+        return {
+            "backend": model and model.backend, "compute_type": model and model.compute_type, "device": model and model.device,
+            "batches": batcher.batches if batcher else 0, "items": batcher.items if batcher else 0,
+            "largest_batch": batcher.largest if batcher else 0,
+        }
 
-
-def _torch_threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
-
-
-T5 = serve.deployment(T5Generator, name="T5", ray_actor_options={"num_cpus": 0.5}, max_ongoing_requests=64)
+    def _require_batcher(self) -> Batcher:
+        if self._batcher is None:
+            raise EngineUnavailable(f"T5 is not loaded ({self.load_error})", retry_after=60)
+        return self._batcher

@@ -1,21 +1,31 @@
-"""Model files: fetch a real T5 checkpoint when online, or build a random one offline.
+"""Model files: fetch a real T5 checkpoint when online, build a random one offline,
+convert either for CTranslate2.
 
 A built model is laid out exactly like a downloaded checkpoint (config.json,
 model.safetensors, tokenizer files), so the serving code loads both the same way.
+Beside them, METADATA says where the weights came from and whether they are random
+(a random model serves only when asked for by name, never for `engine: auto`), and
+CTRANSLATE2_DIR holds the CTranslate2 conversion when there is one.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import shutil
 import string
 from pathlib import Path
 
+METADATA = "writing-model.json"
+CTRANSLATE2_DIR = "ctranslate2"
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "spiece.model")
+
 # Shapes a built model can take. "t5-small" matches the real checkpoint's compute
-# (for benchmarks); "tiny" is for tests.
+# (for benchmarks); "tiny" is for tests, its weights drawn wide enough that different
+# prompts get different answers (at the default scale every answer repeats one token).
 SHAPES: dict[str, dict] = {
-    "tiny": dict(d_model=32, d_ff=64, num_layers=2, num_decoder_layers=2, num_heads=2, d_kv=16, vocab=1000),
-    "t5-small": dict(d_model=512, d_ff=2048, num_layers=6, num_decoder_layers=6, num_heads=8, d_kv=64, vocab=32000),
+    "tiny": dict(d_model=32, d_ff=64, num_layers=2, num_decoder_layers=2, num_heads=2, d_kv=16, vocab=1000, init=5.0),
+    "t5-small": dict(d_model=512, d_ff=2048, num_layers=6, num_decoder_layers=6, num_heads=8, d_kv=64, vocab=32000, init=1.0),
 }
 
 # Checkpoints known to answer the service's prompts well (`serve models fetch NAME`).
@@ -81,11 +91,12 @@ def build_random(path: str | Path, shape: str = "tiny", seed: int = 0) -> Path:
         decoder_start_token_id=0,
         pad_token_id=0,
         eos_token_id=1,
+        initializer_factor=spec["init"],
     )
     model = T5ForConditionalGeneration(config).eval()
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
-    (out / "writing-model.json").write_text(json.dumps({"source": f"random:{shape}", "seed": seed}))
+    write_metadata(out, source=f"random:{shape}", seed=seed, random=True)
     return out
 
 
@@ -101,8 +112,32 @@ def fetch(name: str, path: str | Path) -> Path:
         local_dir=out,
         allow_patterns=["*.json", "*.model", "*.safetensors", "*.txt"],
     )
-    (out / "writing-model.json").write_text(json.dumps({"source": f"hf:{repo}"}))
+    write_metadata(out, source=f"hf:{repo}", random=False)
     return out
+
+
+def convert(src: str | Path, dst: str | Path) -> Path:
+    """Convert the transformers checkpoint at `src` for CTranslate2 into `dst`, with the
+    tokenizer and metadata beside it. Weights stay float32: the serving `compute_type`
+    (int8, float16, ...) is applied when the model loads, so one conversion serves all."""
+    from ctranslate2.converters import TransformersConverter
+
+    source, out = Path(src), Path(dst)
+    TransformersConverter(str(source)).convert(str(out), force=True)
+    for name in (*TOKENIZER_FILES, METADATA):
+        if (source / name).is_file():
+            shutil.copy2(source / name, out / name)
+    return out
+
+
+def write_metadata(path: Path, **fields) -> None:
+    (path / METADATA).write_text(json.dumps(fields))
+
+
+def metadata(path: str | Path) -> dict:
+    """What METADATA says about the model at `path` ({} for a checkpoint placed by hand)."""
+    file = Path(path) / METADATA
+    return json.loads(file.read_text()) if file.is_file() else {}
 
 
 def model_version(path: str | Path) -> str:
@@ -111,12 +146,12 @@ def model_version(path: str | Path) -> str:
 
     root = Path(path)
     digest = hashlib.sha256()
-    for name in ("config.json", "writing-model.json", "generation_config.json"):
+    for name in ("config.json", METADATA, "generation_config.json"):
         file = root / name
         if file.is_file():
             digest.update(file.read_bytes())
-    weights = root / "model.safetensors"
-    if weights.is_file():
-        stat = weights.stat()
-        digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for weights in (root / "model.safetensors", root / "model.bin", root / CTRANSLATE2_DIR / "model.bin"):
+        if weights.is_file():
+            stat = weights.stat()
+            digest.update(f"{weights.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]

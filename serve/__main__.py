@@ -1,4 +1,4 @@
-"""The command line: `python -m serve run | models fetch | models tiny | bench`."""
+"""The command line: `python -m serve run | models fetch | models tiny | models convert | bench`."""
 
 from __future__ import annotations
 
@@ -35,26 +35,35 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_models_tiny(args: argparse.Namespace) -> int:
-    from pipelines.models import build_random
+    from pipelines.models import CTRANSLATE2_DIR, build_random, convert
 
     path = build_random(args.path, shape=args.shape, seed=args.seed)
-    print(f"built a random {args.shape} T5 at {path}")
+    convert(path, path / CTRANSLATE2_DIR)
+    print(f"built a random {args.shape} T5 at {path} (and its CTranslate2 form in {CTRANSLATE2_DIR}/)")
     return 0
 
 
 def cmd_models_fetch(args: argparse.Namespace) -> int:
-    from pipelines.models import fetch
+    from pipelines.models import CTRANSLATE2_DIR, convert, fetch
     from serve.settings import Settings
 
     path = fetch(args.name, args.path or Settings().t5_model_path)
-    print(f"fetched {args.name} into {path}")
+    convert(path, path / CTRANSLATE2_DIR)
+    print(f"fetched {args.name} into {path} (and its CTranslate2 form in {CTRANSLATE2_DIR}/)")
     return 0
 
 
-def cmd_bench(bench_args: list[str]) -> int:
-    from pipelines.bench.__main__ import main as bench_main
+def cmd_models_convert(args: argparse.Namespace) -> int:
+    from pipelines.models import convert
 
-    return bench_main(bench_args)
+    print(f"converted {args.src} for CTranslate2 into {convert(args.src, args.dst)}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pipelines.bench.cli import run_bench
+
+    return run_bench(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,18 +85,22 @@ def main(argv: list[str] | None = None) -> int:
     tiny.add_argument("--shape", default="tiny", choices=["tiny", "t5-small"])
     tiny.add_argument("--seed", type=int, default=0)
     tiny.set_defaults(func=cmd_models_tiny)
+    convert = models.add_parser("convert", help="convert a transformers T5 checkpoint for the ctranslate2 backend")
+    convert.add_argument("src", help="checkpoint directory")
+    convert.add_argument("dst", help="output directory (SRC/ctranslate2 is where the T5 deployment looks)")
+    convert.set_defaults(func=cmd_models_convert)
 
     from serve.protection_cli import add_commands as add_protection_commands
 
     add_protection_commands(commands, models)
 
-    # Listed for --help; its options are the bench's own (`python -m serve bench --help`).
-    commands.add_parser("bench", help="measure the service (see docs/benchmarks.md)", add_help=False)
+    from pipelines.bench.cli import add_arguments
 
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:
-        return cmd_bench(argv[1:])
-    args = parser.parse_args(argv)
+    bench = commands.add_parser("bench", help="measure the service (see docs/benchmarks.md)")
+    add_arguments(bench)
+    bench.set_defaults(func=cmd_bench)
+
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     return args.func(args)
 
 

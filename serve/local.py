@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -82,13 +83,29 @@ class RedisServer:
         self.proc.wait(10)
 
 
+def shipped_deployments() -> dict[str, dict]:
+    """Each deployment's options in serve_config.yaml, by name (user_config, replicas, resources)."""
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).resolve().parent.parent / "serve_config.yaml").read_text())
+    (app,) = config["applications"]
+    return {d["name"]: {k: v for k, v in d.items() if k != "name"} for d in app["deployments"]}
+
+
 def deploy(port: int, name: str, prefix: str, settings: dict, options: dict[str, dict] | None = None) -> str:
-    """Run the graph as Serve app `name` at `prefix`; return its URL once /readyz says ready."""
+    """Run the graph as Serve app `name` at `prefix`; return its URL once /readyz says ready.
+
+    Each deployment gets serve_config.yaml's user_config, with the keys `options` gives over it."""
     from ray import serve
 
     from serve.graph import build_graph
     from serve.settings import Settings
 
+    options = {key: dict(value) for key, value in (options or {}).items()}
+    for deployment, shipped in shipped_deployments().items():
+        if "user_config" in shipped:
+            given = options.setdefault(deployment, {})
+            given["user_config"] = {**shipped["user_config"], **given.get("user_config", {})}
     serve.run(build_graph(Settings(**settings), options), name=name, route_prefix=prefix)
     url = f"http://127.0.0.1:{port}{prefix.rstrip('/')}"
     wait_until(lambda: httpx.get(f"{url}/readyz", timeout=5).status_code == 200, 120, f"app {name} ready")

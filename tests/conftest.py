@@ -60,9 +60,11 @@ def gemini_script(gemini):
 
 @pytest.fixture(scope="session")
 def tiny_t5(tmp_path_factory):
-    from pipelines.models import build_random
+    from pipelines.models import CTRANSLATE2_DIR, build_random, convert
 
-    return str(build_random(tmp_path_factory.mktemp("models") / "t5", shape="tiny"))
+    path = build_random(tmp_path_factory.mktemp("models") / "t5", shape="tiny")
+    convert(path, path / CTRANSLATE2_DIR)  # both backends can load it
+    return str(path)
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +87,6 @@ def full_url(serve_port, redis_url, gemini, tiny_t5):
             "gemini_base_url": gemini.url,
             "gemini_timeout_s": 2.0,
             "t5_model_path": tiny_t5,
-            "t5_max_new_tokens": 24,
             "breaker_failures": 2,
             "breaker_cooldown_s": 3.0,
         },
@@ -95,7 +96,7 @@ def full_url(serve_port, redis_url, gemini, tiny_t5):
 @pytest.fixture(scope="session")
 def t5_url(serve_port, tiny_t5):
     """A tiny T5 but no Gemini key: `auto` must pick T5."""
-    return deploy(serve_port, "t5only", "/t5only", {"t5_model_path": tiny_t5, "t5_max_new_tokens": 24})
+    return deploy(serve_port, "t5only", "/t5only", {"t5_model_path": tiny_t5})
 
 
 @pytest.fixture(scope="session")

@@ -1,33 +1,85 @@
-"""The T5 model code path, without Serve: device choice and loading what `models tiny` builds."""
+"""The T5 model without Serve: devices, the files `models` writes, and the two backends' parity."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-import torch
 
-from deployments.t5 import T5Model, pick_device
+from pipelines.models import METADATA, metadata
+from pipelines.t5_model import cuda_devices, identical_share, load, pick_device
+
+PROMPTS = [
+    "grammar: The report number 7 were sent to they manager yesterday.",
+    "grammar: She dont know wich of the options is better for the team.",
+    "grammar: Short.",
+    "Make this text more formal: Their going to finish the draft before the deadline, weather or not it rains.",
+    "Paraphrase this text: Due to the fact that the servers was slow, we could of missed the update.",
+    "Make this text simpler: It was decided by the committee that nine members would attend the meeting.",
+]
 
 
-def test_auto_uses_the_cpu_when_no_gpu_is_visible_and_cuda_is_refused_clearly():
-    if torch.cuda.is_available():
-        pytest.skip("a GPU is visible here")
-    assert pick_device("auto") == "cpu"
-    assert pick_device("cpu") == "cpu"
-    with pytest.raises(RuntimeError, match="no CUDA device"):
-        pick_device("cuda")
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_auto_takes_a_gpu_when_the_backend_sees_one_and_cuda_without_one_is_refused(backend):
+    has_gpu = cuda_devices(backend) > 0
+    assert pick_device("auto", backend) == ("cuda" if has_gpu else "cpu")
+    assert pick_device("cpu", backend) == "cpu"
+    if not has_gpu:
+        with pytest.raises(RuntimeError, match="no CUDA device"):
+            pick_device("cuda", backend)
 
 
-def test_the_cli_builds_a_model_that_loads_like_a_real_checkpoint(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "serve", "models", "tiny", str(tmp_path / "t5")], capture_output=True, text=True, timeout=120
-    )
+def test_models_tiny_writes_a_checkpoint_marked_random_and_its_ctranslate2_form(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "serve", "models", "tiny", str(tmp_path / "t5")],
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert {"config.json", "model.safetensors", "tokenizer.json"} <= {p.name for p in (tmp_path / "t5").iterdir()}
-    model = T5Model(str(tmp_path / "t5"), device="auto", fp16=True)
-    assert (model.device, model.dtype) == ("cpu", torch.float32)  # fp16 applies on CUDA only
-    outputs = model.generate(["grammar: This are good.", "grammar: Short."], max_new_tokens=5, min_new_tokens=5)
-    assert len(outputs) == 2 and all(isinstance(o, str) for o in outputs)
-    assert len(model.version) == 12
+    files = {p.name for p in (tmp_path / "t5").iterdir()}
+    assert {"config.json", "model.safetensors", "tokenizer.json", METADATA} <= files
+    assert metadata(tmp_path / "t5")["random"] is True
+    assert (tmp_path / "t5" / "ctranslate2" / "model.bin").is_file()
+    for backend in ("transformers", "ctranslate2"):
+        outputs = load(str(tmp_path / "t5"), backend).generate(PROMPTS[:2], max_new_tokens=5, min_new_tokens=5)
+        assert len(outputs) == 2 and all(o.strip() for o in outputs), (backend, outputs)
+
+
+def test_models_convert_writes_a_directory_the_ctranslate2_backend_loads_by_itself(tiny_t5, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "serve", "models", "convert", tiny_t5, str(tmp_path / "ct2")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    model = load(str(tmp_path / "ct2"), "ctranslate2", compute_type="float32")
+    assert model.generate(PROMPTS[:1], 6) == load(tiny_t5, "ctranslate2", compute_type="float32").generate(PROMPTS[:1], 6)
+
+
+def test_ctranslate2_float32_answers_token_for_token_as_transformers(tiny_t5):
+    reference = load(tiny_t5, "transformers", compute_type="float32")
+    fast = load(tiny_t5, "ctranslate2", compute_type="float32")
+    assert identical_share(reference, fast, PROMPTS, max_new_tokens=24) == 1.0
+    answers = reference.generate(PROMPTS, 24)
+    assert len(set(answers)) >= 3, answers  # the prompts really lead to different answers
+
+
+def test_version_covers_backend_and_compute_type(tiny_t5):
+    versions = {load(tiny_t5, "transformers", compute_type="float32").version,
+                load(tiny_t5, "ctranslate2", compute_type="float32").version,
+                load(tiny_t5, "ctranslate2", compute_type="int8").version}
+    assert len(versions) == 3
+
+
+def test_impossible_choices_say_what_to_do(tiny_t5, tmp_path):
+    with pytest.raises(ValueError, match="int8 needs backend ctranslate2"):
+        load(tiny_t5, "transformers", compute_type="int8")
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"):
+        (plain / name).write_bytes((Path(tiny_t5) / name).read_bytes())
+    with pytest.raises(FileNotFoundError, match="python -m serve models convert"):
+        load(str(plain), "ctranslate2")
+
+
+def test_metadata_is_empty_for_a_checkpoint_placed_by_hand(tmp_path):
+    assert metadata(tmp_path) == {}
+    (tmp_path / METADATA).write_text(json.dumps({"source": "hf:x", "random": False}))
+    assert metadata(tmp_path)["random"] is False

@@ -1,0 +1,34 @@
+"""What the bench ran on, recorded with every result."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+
+def _proc_field(path: str, key: str) -> str | None:
+    file = Path(path)
+    if not file.exists():
+        return None
+    return next((line.split(":", 1)[1].strip() for line in file.read_text().splitlines() if line.startswith(key)), None)
+
+
+def machine() -> dict:
+    import ctranslate2
+    import ray
+    import torch
+    import transformers
+
+    memory_kib = _proc_field("/proc/meminfo", "MemTotal")
+    return {
+        "cpu": _proc_field("/proc/cpuinfo", "model name") or platform.processor(),
+        "cores": os.cpu_count(),
+        "memory_gib": int(memory_kib.split()[0]) // 2**20 if memory_kib else None,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "ctranslate2": ctranslate2.__version__,
+        "ray": ray.__version__,
+        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+    }

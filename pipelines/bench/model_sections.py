@@ -1,0 +1,99 @@
+"""Sections that run before Ray starts, so nothing else competes for the CPU:
+the model in-process (the ceiling), the two backends' parity, the peers, the rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipelines.bench.load import load
+from pipelines.bench.workloads import Plan, document, sentence
+from serve.local import free_port, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+PEERS = ("naive", "serial", "queue")
+
+
+def _timed(fn, min_calls: int, min_seconds: float) -> tuple[int, float]:
+    calls, started = 0, time.perf_counter()
+    while calls < min_calls or time.perf_counter() - started < min_seconds:
+        fn()
+        calls += 1
+    return calls, time.perf_counter() - started
+
+
+def bench_ceiling(plan: Plan) -> None:
+    """Each backend's `generate` in-process at batch 1 and at the served batch size."""
+    from pipelines.t5_model import load as load_model
+
+    prompts = [plan.prompt.format(text=sentence(i)) for i in range(plan.batch)]
+    out = plan.results.setdefault("ceiling", {})
+    for backend, compute_type in plan.backends:
+        model = load_model(plan.model, backend, plan.device, compute_type, plan.threads)
+        model.generate(prompts[:2], plan.new_tokens, plan.new_tokens)  # warm-up
+        for size in sorted({1, plan.batch}):
+            calls, seconds = _timed(lambda: model.generate(prompts[:size], plan.new_tokens, plan.new_tokens),
+                                    3, 1.0 if plan.quick else 8.0)
+            entry = {"batch": size, "calls": calls, "items_per_s": round(calls * size / seconds, 2),
+                     "ms_per_call": round(seconds / calls * 1000, 1), "compute_type": model.compute_type}
+            out.setdefault(backend, {})[f"batch_{size}"] = entry
+            print(f"  ceiling  {backend:12} {model.compute_type:13} batch {size:<3} {entry['items_per_s']:8.2f} items/s "
+                  f"{entry['ms_per_call']:8.1f} ms per call", flush=True)
+
+
+def bench_parity(plan: Plan) -> None:
+    """The share of prompts on which each backend answers token for token as transformers float32."""
+    from pipelines.t5_model import identical_share
+    from pipelines.t5_model import load as load_model
+
+    prompts = [plan.prompt.format(text=sentence(i)) for i in range(12 if plan.quick else 48)]
+    reference = load_model(plan.model, "transformers", plan.device, "float32", plan.threads)
+    out = {}
+    for compute_type in ("float32", "int8"):
+        model = load_model(plan.model, "ctranslate2", plan.device, compute_type, plan.threads)
+        out[f"ctranslate2_{compute_type}"] = {"prompts": len(prompts), "compute_type": model.compute_type,
+                                              "identical_share": identical_share(reference, model, prompts, plan.new_tokens)}
+        print(f"  parity   ctranslate2 {model.compute_type:13} vs transformers float32: "
+              f"{out[f'ctranslate2_{compute_type}']['identical_share']:.2f} identical", flush=True)
+    plan.results["parity"] = out
+
+
+def bench_peers(plan: Plan) -> None:
+    """Each peer app on each backend, at one caller and at the most."""
+    for backend, compute_type in plan.backends:
+        for kind in PEERS:
+            port = free_port()
+            env = dict(os.environ, PEER_KIND=kind, PEER_MODEL_PATH=plan.model, PEER_BACKEND=backend,
+                       PEER_COMPUTE_TYPE=compute_type, PEER_THREADS=str(plan.threads), PEER_BATCH=str(plan.batch),
+                       PEER_NEW_TOKENS=str(plan.new_tokens), PEER_PROMPT=plan.prompt)
+            proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "pipelines.bench.peers:app", "--host", "127.0.0.1",
+                                     "--port", str(port), "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
+            try:
+                import httpx
+
+                wait_until(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200, 180, "peer")
+                for c in (1, max(plan.concurrencies)):
+                    summary = load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(i)}, c, plan.requests(c),
+                                   plan.time_limit_s, warmup=2)
+                    plan.row("peer", f"peer: {kind}", summary, backend=backend, peer=kind)
+            finally:
+                proc.terminate()
+                proc.wait(30)
+
+
+def bench_rules(plan: Plan) -> None:
+    from pipelines.analysis import analyze
+    from pipelines.rules import check
+
+    text = document(1_000 if plan.quick else 10_000, salt=7)
+    words = len(text.split())
+    out = {"words": words}
+    for name, fn in (("check", check), ("analyze", analyze)):
+        fn(text)
+        runs, seconds = _timed(lambda: fn(text), 2, 0.5 if plan.quick else 5.0)
+        out[name] = {"seconds": round(seconds / runs, 3), "words_per_s": round(words * runs / seconds)}
+        print(f"  rules    {name:8} {words} words: {out[name]['words_per_s']:,} words/s", flush=True)
+    plan.results["rules"] = out

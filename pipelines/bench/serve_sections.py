@@ -1,0 +1,116 @@
+"""Sections that run the graph under Ray Serve and load it through HTTP."""
+
+from __future__ import annotations
+
+import os
+import time
+import tracemalloc
+from pathlib import Path
+
+from pipelines.bench.load import CpuShare, load
+from pipelines.bench.workloads import Plan, document, fresh, t5_body
+from serve.local import RedisServer, call_deployment, deploy, free_port, shipped_deployments
+
+
+def start_serve() -> int:
+    import ray
+    from ray import serve
+
+    port = free_port()
+    # Logical CPUs above the core count so every deployment fits; a cluster of its
+    # own ("local"), never one a test session or user already runs.
+    ray.init(address="local", num_cpus=max(8, os.cpu_count() or 1), include_dashboard=False,
+             log_to_driver=False, configure_logging=False)
+    serve.start(http_options={"host": "127.0.0.1", "port": port})
+    return port
+
+
+def deployment_options(plan: Plan, backend: str, compute_type: str) -> dict[str, dict]:
+    """serve_config.yaml's options, one replica each (on a small machine a second replica
+    only competes for the same cores), T5 on `backend` with the bench's generation length."""
+    options = {}
+    for name, shipped in shipped_deployments().items():
+        options[name] = {k: v for k, v in shipped.items() if k != "autoscaling_config"} | {"num_replicas": 1}
+    options["T5"]["user_config"] = plan.t5_config | {"backend": backend, "compute_type": compute_type}
+    options["T5"]["ray_actor_options"] = options["T5"]["ray_actor_options"] | {"num_gpus": 1 if plan.device == "cuda" else 0}
+    return options
+
+
+def deploy_bench(plan: Plan, port: int, backend: str, compute_type: str) -> str:
+    """The graph with the bench's model on one backend; returns its URL once serving."""
+    settings = {"t5_model_path": plan.model, "max_text_chars": 200_000}
+    return deploy(port, "bench", "/", settings, deployment_options(plan, backend, compute_type))
+
+
+def t5_stats() -> dict:
+    return call_deployment("bench", "T5", "stats")
+
+
+def bench_graph(plan: Plan, port: int) -> None:
+    """T5 corrections through HTTP and the whole graph, each backend, 1 to 32 callers."""
+    for backend, compute_type in plan.backends:
+        url = deploy_bench(plan, port, backend, compute_type) + "/v1/suggestions"
+        for c in plan.concurrencies:
+            before = t5_stats()
+            with CpuShare() as cpu:
+                summary = load(url, t5_body, c, plan.requests(c), plan.time_limit_s, warmup=2)
+            after = t5_stats()
+            batches, items = after["batches"] - before["batches"], after["items"] - before["items"]
+            plan.row("graph", "graph", summary, backend=backend, compute_type=after["compute_type"],
+                     mean_batch=round(items / batches, 2) if batches else None, cpu_percent=cpu.top())
+
+
+def bench_cache(plan: Plan, port: int, workdir: Path) -> None:
+    missing = workdir / "no-model"
+    backends = {"in-replica": {"t5_model_path": str(missing)}}
+    redis = None
+    try:
+        redis = RedisServer(workdir).start()
+        backends["redis"] = {"t5_model_path": str(missing), "redis_url": redis.url}
+    except RuntimeError as exc:
+        plan.results.setdefault("skipped", []).append(f"cache/redis: {exc}")
+    try:
+        for backend, settings in backends.items():
+            url = deploy(port, f"cache-{backend}", f"/{backend}", settings) + "/v1/suggestions"
+            same = {"text": "This are a exampel sentence.", "engine": "basic"}
+            n = plan.cache_requests
+            plan.row("cache", f"{backend}: hit", load(url, lambda i: same, 1, n, plan.time_limit_s, warmup=3), cache=backend)
+            plan.row("cache", f"{backend}: miss (rules)",
+                     load(url, lambda i: {"text": document(20, salt=fresh(i)), "engine": "basic"}, 1, n, plan.time_limit_s, warmup=3),
+                     cache=backend)
+    finally:
+        if redis:
+            redis.stop()
+
+
+def bench_growth(plan: Plan, port: int) -> None:
+    """Latency and memory as the text grows, T5 on the shipped backend."""
+    from pipelines.analysis import analyze
+    from pipelines.rules import check
+
+    shipped = next(b for b in plan.backends if b[0] == plan.t5_config["backend"])
+    url = deploy_bench(plan, port, *shipped)
+    out = []
+    for words in plan.sizes:
+        text = document(words, salt=words)
+        check(text), analyze(text)  # warm (dictionaries load on first use)
+        started = time.perf_counter()
+        check(text), analyze(text)
+        seconds = time.perf_counter() - started
+        tracemalloc.start()  # separately: tracing slows Python down several times
+        check(text), analyze(text)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        entry = {"words": len(text.split()), "chars": len(text), "rules_in_process_ms": round(seconds * 1000, 1),
+                 "rules_peak_mib": round(peak / 2**20, 2), "t5_backend": shipped[0]}
+        for case, path, body in (
+            ("basic", "/v1/suggestions", lambda i: {"text": document(words, salt=fresh(i)), "engine": "basic"}),
+            ("analysis", "/v1/analysis", lambda i: {"text": document(words, salt=fresh(i))}),
+            ("t5", "/v1/suggestions", lambda i: {"text": document(words, salt=fresh(i)), "engine": "t5", "tasks": ["grammar"]}),
+        ):
+            reps = 1 if (case == "t5" and words > 1_000) else 3
+            summary = load(url + path, body, 1, reps, plan.time_limit_s * 4, warmup=1)
+            plan.row("growth", f"{case}, {words} words", summary, words=words)
+            entry[f"{case}_ms"] = summary["p50_ms"]
+        out.append(entry)
+    plan.results["growth"] = out

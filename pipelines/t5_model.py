@@ -1,0 +1,145 @@
+"""A T5 checkpoint ready to generate, on one of two backends, with no Serve in it.
+
+    model = load("var/models/t5", backend="ctranslate2", compute_type="int8")
+    model.generate(["grammar: This are good."], max_new_tokens=32)
+
+Both backends take the same token ids and give the same decoded text (greedy search):
+`transformers` runs the checkpoint in PyTorch; `ctranslate2` runs its conversion
+(`python -m serve models convert`), int8 on CPU and float16 / int8_float16 on CUDA.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pipelines.models import CTRANSLATE2_DIR, model_version
+
+Backend = Literal["transformers", "ctranslate2"]
+ComputeType = Literal["auto", "float32", "float16", "int8", "int8_float16"]
+Device = Literal["auto", "cpu", "cuda"]
+MAX_INPUT_TOKENS = 512  # T5's trained context; longer sentences are cut there
+
+
+def cuda_devices(backend: Backend) -> int:
+    """CUDA devices the backend itself can use (each ships its own CUDA runtime)."""
+    if backend == "ctranslate2":
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count()
+    import torch
+
+    return torch.cuda.device_count()
+
+
+def pick_device(requested: Device, backend: Backend = "transformers") -> str:
+    """`auto` is CUDA when the backend sees a GPU, else the CPU; `cuda` without one is an error."""
+    visible = cuda_devices(backend) > 0
+    if requested == "cuda" and not visible:
+        raise RuntimeError(f"T5 device 'cuda' was asked for but {backend} sees no CUDA device in this replica")
+    return "cuda" if requested == "cuda" or (requested == "auto" and visible) else "cpu"
+
+
+class T5Model:
+    """Tokenizing and decoding shared by both backends; subclasses run the network."""
+
+    backend: Backend
+
+    def __init__(self, path: str, tokenizer_path: str | Path) -> None:
+        from transformers import AutoTokenizer
+
+        self.path = path
+        self.tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_path))
+
+    @property
+    def version(self) -> str:
+        """Files, backend and compute type: two of these never share a cache entry."""
+        return f"{model_version(self.path)}-{self.backend}-{self.compute_type}"
+
+    def encode(self, prompts: list[str]) -> list[list[int]]:
+        return self.tokenizer(prompts, truncation=True, max_length=MAX_INPUT_TOKENS)["input_ids"]
+
+    def generate(self, prompts: list[str], max_new_tokens: int, min_new_tokens: int = 0) -> list[str]:
+        return self.generate_ids(self.encode(prompts), max_new_tokens, min_new_tokens)
+
+    def generate_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int = 0) -> list[str]:
+        return self.tokenizer.batch_decode(self.output_ids(batch, max_new_tokens, min_new_tokens), skip_special_tokens=True)
+
+    def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int) -> list[list[int]]:
+        raise NotImplementedError
+
+
+class TransformersT5(T5Model):
+    backend = "transformers"
+
+    def __init__(self, path: str, device: Device = "auto", compute_type: ComputeType = "auto", threads: int = 0):
+        import torch
+        from transformers import T5ForConditionalGeneration
+
+        super().__init__(path, path)
+        if threads:
+            torch.set_num_threads(threads)
+        self.device = pick_device(device, self.backend)
+        if compute_type.startswith("int8"):
+            raise ValueError(f"the transformers backend runs float32 or float16, not {compute_type}; int8 needs backend ctranslate2")
+        half = compute_type == "float16" or (compute_type == "auto" and self.device == "cuda")
+        self.compute_type = "float16" if half else "float32"
+        dtype = torch.float16 if half else torch.float32
+        self.model = T5ForConditionalGeneration.from_pretrained(path, dtype=dtype).to(self.device).eval()
+
+    def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int) -> list[list[int]]:
+        import torch
+
+        encoded = self.tokenizer.pad({"input_ids": batch}, return_tensors="pt").to(self.device)
+        with torch.inference_mode():
+            output = self.model.generate(**encoded, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens or None,
+                                         do_sample=False, num_beams=1)
+        return output.tolist()
+
+
+class CTranslate2T5(T5Model):
+    backend = "ctranslate2"
+
+    def __init__(self, path: str, device: Device = "auto", compute_type: ComputeType = "auto", threads: int = 0):
+        import ctranslate2
+
+        converted = ctranslate2_path(path)
+        super().__init__(path, converted)
+        self.device = pick_device(device, self.backend)
+        self.translator = ctranslate2.Translator(str(converted), device=self.device, compute_type=compute_type,
+                                                 intra_threads=threads)
+        self.compute_type = self.translator.compute_type  # what the hardware gave: int8 on a CPU may be int8_float32
+
+    def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int) -> list[list[int]]:
+        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        results = self.translator.translate_batch(
+            tokens, beam_size=1, max_decoding_length=max_new_tokens, min_decoding_length=min_new_tokens,
+            max_input_length=MAX_INPUT_TOKENS,
+        )
+        return [self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
+
+
+def ctranslate2_path(path: str | Path) -> Path:
+    """A converted model: `path` itself, or the conversion kept beside a checkpoint."""
+    root = Path(path)
+    for candidate in (root, root / CTRANSLATE2_DIR):
+        if (candidate / "model.bin").is_file():
+            return candidate
+    raise FileNotFoundError(f"no CTranslate2 model at {root}: run `python -m serve models convert {root} {root / CTRANSLATE2_DIR}`")
+
+
+BACKENDS: dict[str, type[T5Model]] = {"transformers": TransformersT5, "ctranslate2": CTranslate2T5}
+
+
+def load(path: str, backend: Backend = "transformers", device: Device = "auto", compute_type: ComputeType = "auto",
+         threads: int = 0) -> T5Model:
+    """The model at `path` on `backend`; `threads` 0 keeps the backend's default."""
+    return BACKENDS[backend](path, device=device, compute_type=compute_type, threads=threads)
+
+
+def identical_share(a: T5Model, b: T5Model, prompts: list[str], max_new_tokens: int) -> float:
+    """The share of `prompts` on which two models' greedy answers are the same tokens."""
+    ids = a.encode(prompts)
+    special = set(a.tokenizer.all_special_ids)
+    answers = [[[t for t in seq if t not in special] for seq in model.output_ids(ids, max_new_tokens, 0)] for model in (a, b)]
+    return sum(x == y for x, y in zip(*answers)) / len(prompts)

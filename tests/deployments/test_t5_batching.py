@@ -1,0 +1,118 @@
+"""The T5 batcher: no wait when idle, batches from what queues, limits by tokens, fair to short requests."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from deployments.t5 import Batcher
+
+RUN_S = 0.05  # one model call
+
+
+class Model:
+    """Stands in for generate: takes RUN_S per call, records each batch's prompts."""
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.batches: list[list[str]] = []
+        self.fail_on = fail_on
+        self.lock = threading.Lock()
+
+    def __call__(self, batch: list[list[int]]) -> list[str]:
+        with self.lock:  # proves calls never overlap: a second one would block here
+            prompts = ["".join(map(chr, ids)) for ids in batch]
+            self.batches.append(prompts)
+            time.sleep(RUN_S)
+            if self.fail_on in prompts:
+                raise RuntimeError("model failed")
+            return [p.upper() for p in prompts]
+
+
+def ids(text: str) -> list[int]:
+    return [ord(c) for c in text]
+
+
+def test_a_request_that_finds_the_model_idle_starts_at_once():
+    model = Model()
+    batcher = Batcher(model, max_items=16, max_tokens=10_000)
+
+    async def one() -> float:
+        started = time.perf_counter()
+        assert await batcher.generate([ids("abc")]) == ["ABC"]
+        return time.perf_counter() - started
+
+    assert asyncio.run(one()) < RUN_S + 0.015
+
+
+def test_requests_that_arrive_while_the_model_runs_form_the_next_batch():
+    model = Model()
+    batcher = Batcher(model, max_items=4, max_tokens=10_000)
+
+    async def many():
+        first = asyncio.create_task(batcher.generate([ids("a0")]))
+        await asyncio.sleep(RUN_S / 5)  # the first batch is running
+        rest = [asyncio.create_task(batcher.generate([ids(f"b{i}")])) for i in range(6)]
+        return await first, await asyncio.gather(*rest)
+
+    first, rest = asyncio.run(many())
+    assert first == ["A0"] and rest == [[f"B{i}"] for i in range(6)]
+    assert [len(b) for b in model.batches] == [1, 4, 2]
+    assert (batcher.batches, batcher.items, batcher.largest) == (3, 7, 4)
+
+
+def test_a_batch_is_bounded_by_padded_tokens_not_only_by_count():
+    model = Model()
+    batcher = Batcher(model, max_items=16, max_tokens=30)
+
+    async def many():
+        return await asyncio.gather(*(batcher.generate([ids("x" * 10)]) for _ in range(7)))
+
+    asyncio.run(many())
+    assert [len(b) for b in model.batches] == [3, 3, 1]  # 3 x 10 tokens fit, 4 do not
+
+
+def test_a_long_document_shares_the_model_with_a_short_request():
+    model = Model()
+    batcher = Batcher(model, max_items=4, max_tokens=10_000)
+
+    async def both():
+        document = asyncio.create_task(batcher.generate([ids(f"d{i}") for i in range(20)]))
+        await asyncio.sleep(RUN_S / 5)  # the document's first batch is running
+        short = asyncio.create_task(batcher.generate([ids("short")]))
+        return await document, await short, len(model.batches)
+
+    document, short, _ = asyncio.run(both())
+    assert document == [f"D{i}" for i in range(20)] and short == ["SHORT"]
+    assert "short" in model.batches[1]  # the very next batch, not after the document's 20 sentences
+
+
+def test_a_failed_batch_fails_its_callers_and_the_next_batch_runs():
+    model = Model(fail_on="bad")
+    batcher = Batcher(model, max_items=16, max_tokens=10_000)
+
+    async def run():
+        with pytest.raises(RuntimeError, match="model failed"):
+            await batcher.generate([ids("bad"), ids("ok")])
+        return await batcher.generate([ids("fine")])
+
+    assert asyncio.run(run()) == ["FINE"]
+
+
+def test_a_caller_that_went_away_costs_no_model_time():
+    model = Model()
+    batcher = Batcher(model, max_items=16, max_tokens=10_000)
+
+    async def run():
+        first = asyncio.create_task(batcher.generate([ids("a")]))
+        await asyncio.sleep(RUN_S / 5)
+        gone = asyncio.create_task(batcher.generate([ids("gone")]))
+        await asyncio.sleep(0)
+        gone.cancel()
+        kept = asyncio.create_task(batcher.generate([ids("kept")]))
+        return await first, await kept
+
+    assert asyncio.run(run()) == (["A"], ["KEPT"])
+    assert all("gone" not in b for b in model.batches)

@@ -1,0 +1,94 @@
+"""The T5 deployment's class in-process (no cluster): the engine interface the router
+calls, its user_config, and what its status tells `auto` and /readyz."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+
+import pytest
+from pydantic import ValidationError
+
+from deployments.t5 import T5
+from pipelines.edits import apply_edits, Edit
+from pipelines.models import METADATA
+from pipelines.vocabulary import CORRECTION_TASKS, Style
+from serve.errors import EngineUnavailable
+from serve.local import shipped_deployments
+from serve.settings import Settings
+
+TEXT = "She dont know wich option is better. This are good."
+
+
+def t5(path: str, **overrides) -> T5:
+    engine = T5(Settings(t5_model_path=path))
+    engine.reconfigure(shipped_deployments()["T5"]["user_config"] | overrides)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_t5):
+    return t5(tiny_t5, max_new_tokens=24)
+
+
+def test_suggestions_are_the_models_corrections_as_edits_of_the_asked_categories(engine):
+    corrected = asyncio.run(engine.transform(TEXT, "grammar"))
+    both = asyncio.run(engine.suggest(TEXT, ["grammar", "spelling", "tone"], "en-US"))
+    assert both and apply_edits(TEXT, [Edit(**s) for s in both]) == corrected
+    assert {s["category"] for s in both} <= CORRECTION_TASKS and all(s["engine"] == "t5" for s in both)
+    grammar = asyncio.run(engine.suggest(TEXT, ["grammar"], "en-US"))
+    assert {s["category"] for s in grammar} <= {"grammar"}
+    assert asyncio.run(engine.suggest(TEXT, ["tone", "clarity"], "en-US")) == []  # not what a correction can tell
+
+
+def test_rewrite_keeps_the_writers_paragraphs(engine):
+    text = "First paragraph here.\n\nSecond one, after a blank line."
+    rewritten = asyncio.run(engine.rewrite(text, "paraphrase"))
+    assert isinstance(rewritten, str) and rewritten.count("\n\n") == 1
+
+
+def test_a_random_model_is_live_for_engine_t5_but_never_for_auto(engine):
+    status = engine.status()
+    assert set(status) == {"live", "reason", "version", "tasks", "styles", "auto"}
+    assert status["live"] is True and status["auto"] is False and "random" in status["reason"]
+    assert set(status["tasks"]) == CORRECTION_TASKS and set(status["styles"]) == set(Style)
+    assert "ctranslate2" in status["version"]
+
+
+def test_a_trained_model_is_offered_to_auto(tiny_t5, tmp_path):
+    trained = shutil.copytree(tiny_t5, tmp_path / "t5")
+    (trained / METADATA).write_text(json.dumps({"source": "hf:some/checkpoint", "random": False}))
+    status = t5(str(trained)).status()
+    assert (status["live"], status["auto"], status["reason"]) == (True, True, None)
+
+
+def test_user_config_switches_backend_and_resizes_batches_without_a_reload(engine, tiny_t5):
+    other = t5(tiny_t5, backend="transformers", compute_type="float32")
+    assert other.status()["version"] != engine.status()["version"] and "transformers" in other.status()["version"]
+    model = other.model
+    other.reconfigure(shipped_deployments()["T5"]["user_config"] | {"backend": "transformers", "compute_type": "float32",
+                                                                     "max_batch_size": 3})
+    assert other.model is model and other._batcher.max_items == 3
+
+
+def test_a_bad_user_config_is_refused_with_the_field_named(tiny_t5):
+    with pytest.raises(ValidationError, match="backend"):
+        t5(tiny_t5, backend="onnx")
+    with pytest.raises(ValidationError, match="batch_wait_timeout_s"):
+        t5(tiny_t5, batch_wait_timeout_s=0.1)
+
+
+def test_without_a_model_the_status_says_why_and_calls_answer_503(tmp_path):
+    engine = t5(str(tmp_path / "absent"))
+    status = engine.status()
+    assert (status["live"], status["auto"]) == (False, False) and str(tmp_path / "absent") in status["reason"]
+    with pytest.raises(EngineUnavailable, match="not loaded"):
+        asyncio.run(engine.suggest(TEXT, ["grammar"], "en-US"))
+
+
+def test_a_checkpoint_without_its_conversion_tells_how_to_make_one(tiny_t5, tmp_path):
+    plain = shutil.copytree(tiny_t5, tmp_path / "t5", ignore=shutil.ignore_patterns("ctranslate2"))
+    status = t5(str(plain)).status()
+    assert status["live"] is False and "python -m serve models convert" in status["reason"]
+    assert t5(str(plain), backend="transformers", compute_type="float32").status()["live"] is True
