@@ -90,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     convert.add_argument("dst", help="output directory (SRC/ctranslate2 is where the T5 deployment looks)")
     convert.set_defaults(func=cmd_models_convert)
 
+    from serve.store_cli import add_commands as add_store_commands
+
+    add_store_commands(commands)
+
     from serve.protection_cli import add_commands as add_protection_commands
 
     add_protection_commands(commands, models)

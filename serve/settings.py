@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     # Requests.
     max_text_chars: int = 20_000
 
+    # Store (MongoDB): how long a call waits for an unreachable server before a 503; the
+    # largest document; analytics events buffered per ingress replica, written in batches.
+    mongodb_timeout_s: float = 2.0
+    max_document_chars: int = 200_000
+    events_buffer: int = 10_000  # events waiting beyond this are dropped (and counted)
+    events_batch: int = 500
+    events_flush_s: float = 1.0
+
     # Data protection (the guide's DataProtection): data keys for encryption at rest, as the
     # key file's JSON or its path; with neither, development uses var/data-keys.json.
     data_keys: str | None = None

@@ -45,6 +45,26 @@ def redis_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def mongo(tmp_path_factory):
+    """The embedded MongoDB-wire server (mongoeco over SQLite) on a free port, migrated."""
+    import asyncio
+
+    from pipelines.migrations import migrate
+    from serve.mongo import EmbeddedMongo
+    from serve.settings import Settings
+
+    server = EmbeddedMongo(tmp_path_factory.mktemp("mongo") / "writing.sqlite").start()
+    asyncio.run(migrate(Settings(mongodb_uri=server.uri), report=lambda line: None))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def mongodb_uri(mongo):
+    return mongo.uri
+
+
+@pytest.fixture(scope="session")
 def gemini():
     fake = FakeGemini().start()
     yield fake
@@ -68,14 +88,14 @@ def tiny_t5(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def base_url(serve_port, tmp_path_factory):
-    """The service on its embedded defaults: no Redis, no Gemini key, no T5 model."""
+def base_url(serve_port, tmp_path_factory, mongodb_uri):
+    """The service on its embedded defaults: no Redis, no Gemini key, no T5 model; the embedded store."""
     missing = tmp_path_factory.mktemp("no-model")
-    return deploy(serve_port, "defaults", "/", {"t5_model_path": str(missing)})
+    return deploy(serve_port, "defaults", "/", {"t5_model_path": str(missing), "mongodb_uri": mongodb_uri})
 
 
 @pytest.fixture(scope="session")
-def full_url(serve_port, redis_url, gemini, tiny_t5):
+def full_url(serve_port, redis_url, gemini, tiny_t5, mongodb_uri):
     """Every part live: Redis cache, Gemini (fake REST API, real SDK) and a tiny T5."""
     return deploy(
         serve_port,
@@ -83,6 +103,7 @@ def full_url(serve_port, redis_url, gemini, tiny_t5):
         "/full",
         {
             "redis_url": redis_url,
+            "mongodb_uri": mongodb_uri,
             "google_ai_api_key": "test-key",
             "gemini_base_url": gemini.url,
             "gemini_timeout_s": 2.0,

@@ -15,9 +15,11 @@ from ray.serve.handle import DeploymentHandle
 
 from deployments.cache import ResponseCache
 from pipelines.vocabulary import AUTO, Engine, Task
+from serve.analytics import EventBuffer
 from serve.errors import EngineUnavailable, TextTooLong, Unavailable
 from serve.logging import get_logger
 from serve.settings import Settings
+from serve.store import Store
 
 
 class EngineStatus:
@@ -61,6 +63,8 @@ class Ingress:
         self.router = router
         self.analyzer = analyzer
         self.cache = ResponseCache(settings)
+        self.store = Store(settings)  # connects on first use: the ingress starts while MongoDB is down
+        self.events = EventBuffer(self.store, settings.events_buffer, settings.events_batch, settings.events_flush_s)
         self.engines = EngineStatus(router, settings.status_interval_s)
         self.log = get_logger(settings.log_level)
 

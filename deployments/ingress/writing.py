@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from deployments.ingress.deps import current, request_id, within_limits
+from deployments.ingress.events import Track, tracked
 from deployments.ingress.service import Ingress
 from serve.schemas import (
     AnalysisRequest,
@@ -18,23 +19,29 @@ router = APIRouter(prefix="/v1", tags=["writing"])
 
 @router.post("/suggestions", response_model=SuggestionsResponse)
 async def suggestions(
-    body: SuggestionsRequest = within_limits(SuggestionsRequest), api: Ingress = Depends(current), rid: str = Depends(request_id)
+    body: SuggestionsRequest = within_limits(SuggestionsRequest), api: Ingress = Depends(current), rid: str = Depends(request_id),
+    track: Track = tracked("suggestions"),
 ) -> dict:
     result, cached = await api.suggest(body.text, body.tasks, body.language, body.engine)
+    track(result, cached)
     return {**result, "cached": cached, "request_id": rid}
 
 
 @router.post("/rewrite", response_model=RewriteResponse)
 async def rewrite(
-    body: RewriteRequest = within_limits(RewriteRequest), api: Ingress = Depends(current), rid: str = Depends(request_id)
+    body: RewriteRequest = within_limits(RewriteRequest), api: Ingress = Depends(current), rid: str = Depends(request_id),
+    track: Track = tracked("rewrite"),
 ) -> dict:
     result, cached = await api.rewrite(body.text, body.style, body.engine)
+    track(result, cached)
     return {**result, "cached": cached, "request_id": rid}
 
 
 @router.post("/analysis", response_model=AnalysisResponse)
 async def analysis(
-    body: AnalysisRequest = within_limits(AnalysisRequest), api: Ingress = Depends(current), rid: str = Depends(request_id)
+    body: AnalysisRequest = within_limits(AnalysisRequest), api: Ingress = Depends(current), rid: str = Depends(request_id),
+    track: Track = tracked("analysis"),
 ) -> dict:
     result, cached = await api.analyze(body.text)
+    track(result, cached)
     return {**result, "cached": cached, "request_id": rid}
