@@ -44,10 +44,11 @@ def hit(i: int) -> dict:
 
 
 def bench_config(port: int, workdir: Path) -> Path:
-    """serve_config.yaml as shipped, on a loopback port, with no T5 model (the rule engine answers)."""
+    """serve_config.yaml as shipped, on a loopback port, with no T5 model (the rule engine answers)
+    and a rate limit the load cannot reach (the limiter still runs on every request)."""
     config = yaml.safe_load((ROOT / "serve_config.yaml").read_text())
     config["http_options"] = {"host": "127.0.0.1", "port": port}
-    config["applications"][0]["args"] = {"t5_model_path": str(workdir / "no-model")}
+    config["applications"][0]["args"] = {"t5_model_path": str(workdir / "no-model"), "rate_limit_max": 10**9}
     path = workdir / "serve_config.bench.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
@@ -98,18 +99,19 @@ def targets(results: dict) -> list[dict]:
     rows = []
     for name in ("serve-run-fast", "serve-run"):
         graph = results[name]
+        clean = all(graph[k]["errors"] == 0 for k in ("miss_1", "hit_1", "miss_64"))
         rows += [
             {"server": name, "target": "miss p50 <= plain + 5 ms", "measured_ms": round(graph["miss_1"]["p50_ms"] - plain["miss_1"]["p50_ms"], 2),
-             "met": graph["miss_1"]["p50_ms"] <= plain["miss_1"]["p50_ms"] + 5},
+             "met": clean and graph["miss_1"]["p50_ms"] <= plain["miss_1"]["p50_ms"] + 5},
             {"server": name, "target": "hit p50 <= plain + 2 ms", "measured_ms": round(graph["hit_1"]["p50_ms"] - plain["hit_1"]["p50_ms"], 2),
-             "met": graph["hit_1"]["p50_ms"] <= plain["hit_1"]["p50_ms"] + 2},
+             "met": clean and graph["hit_1"]["p50_ms"] <= plain["hit_1"]["p50_ms"] + 2},
             {"server": name, "target": "64 callers req/s >= 0.7x plain", "ratio": round(graph["miss_64"]["rps"] / plain["miss_64"]["rps"], 2),
-             "met": graph["miss_64"]["rps"] >= 0.7 * plain["miss_64"]["rps"]},
+             "met": clean and graph["miss_64"]["rps"] >= 0.7 * plain["miss_64"]["rps"]},
             {"server": name, "target": "64 callers p99 <= 1.5x plain", "ratio": round(graph["miss_64"]["p99_ms"] / plain["miss_64"]["p99_ms"], 2),
-             "met": graph["miss_64"]["p99_ms"] <= 1.5 * plain["miss_64"]["p99_ms"]},
+             "met": clean and graph["miss_64"]["p99_ms"] <= 1.5 * plain["miss_64"]["p99_ms"]},
             {"server": name, "target": "zero errors",
              "errors": sum(graph[k]["errors"] for k in ("miss_1", "hit_1", "miss_64")),
-             "met": all(graph[k]["errors"] == 0 for k in ("miss_1", "hit_1", "miss_64"))},
+             "met": clean},
         ]
     return rows
 
