@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pipelines import analysis, rules
-from pipelines.vocabulary import Task
+from pipelines.vocabulary import Engine, Task
+from serve import metrics
 from serve.settings import Settings
-
-RULES_VERSION = "rules-1"
 
 
 class Analyzer:
@@ -14,21 +13,24 @@ class Analyzer:
         self._settings = settings
         rules.check("Warm the spelling dictionary up.")  # load it now, not on the first request
 
-    def suggest(self, text: str, tasks: list[str], language: str = "en-US") -> list[dict]:
-        return [e.to_dict() for e in rules.check(text, set(tasks) if tasks else None)]
+    def suggest(self, text: str, tasks: list[str] | None, language: str = "en-US") -> list[dict]:
+        """Edit.to_dict() of every edit; `language` is one of rules.LANGUAGES (ValueError otherwise)."""
+        with metrics.engine_call(Engine.BASIC.value):
+            return [e.to_dict() for e in rules.check(text, tasks or None, language)]
 
     def analyze(self, text: str) -> dict:
         return analysis.analyze(text)
 
     def rewrite(self, text: str, style: str) -> str:
-        return rules.rewrite(text, style)
+        with metrics.engine_call(Engine.BASIC.value):
+            return rules.rewrite(text, style)
 
     def status(self) -> dict:
         return {
             "live": True,
             "reason": None,
-            "version": RULES_VERSION,
-            "tasks": list(Task),
-            "styles": list(rules.REWRITE_STYLES),
+            "version": rules.RULES_VERSION,
+            "tasks": [t.value for t in Task],
+            "styles": [s.value for s in rules.STYLES],
             "auto": True,
         }

@@ -12,8 +12,8 @@ from collections import Counter
 import textstat
 
 from pipelines import rules
-from pipelines.edits import CATEGORIES
 from pipelines.text import WORD, paragraph_spans, sentence_spans
+from pipelines.vocabulary import Task
 
 READING_WPM = 238  # silent reading, adults (Brysbaert 2019)
 SPEAKING_WPM = 150  # a presentation pace
@@ -73,7 +73,7 @@ def analyze(text: str) -> dict:
     paragraphs = [span for span in paragraph_spans(text) if _HAS_ALNUM.search(text, span[0], span[1])]
     edits = rules.check(text) if words else []
 
-    issues = {category: 0 for category in CATEGORIES}
+    issues = {task.value: 0 for task in Task}
     long_sentences: list[dict] = []
     passive: list[dict] = []
     for edit in edits:

@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
-# Categories are the tasks a caller can ask for (API.md: /v1/suggestions `tasks`).
-CATEGORIES = ("grammar", "spelling", "clarity", "concision", "tone")
-
-
 @dataclass(frozen=True, slots=True)
 class Edit:
     """One offset-anchored suggestion on a text.
 
-    `offset` and `length` are Python str indices into the text that was checked.
+    `offset` and `length` are Python str indices into the text that was checked;
+    `category` is a `pipelines.vocabulary.Task` value.
     `replacement` is None for a hint that has no mechanical fix (a long sentence, say).
     `rule` is a stable id (``EN_A_VS_AN``, ``MORFOLOGIK_SPELLING``, ...) that the
     LanguageTool-compatible API maps to its rule and category objects.

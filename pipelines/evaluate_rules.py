@@ -1,6 +1,10 @@
-"""Precision and recall of the rule engine on a hand-labelled set.
+"""Precision and recall of the rule engine on a hand-labelled set, or GLEU on JFLEG.
 
-    python -m pipelines.evaluate_rules [PATH] [-v]
+    python -m pipelines.evaluate_rules [PATH] [--language en] [-v]
+    python -m pipelines.evaluate_rules --jfleg ../shared/data/jfleg-dev [-v]
+
+The labelled sets mix British and American spelling, so they are checked as plain `en`
+unless `--language` says otherwise. `--jfleg DIR` runs `pipelines.jfleg` (see there).
 
 PATH is a JSON-lines file (default ``tests/data/rules_labelled.jsonl``); lines starting
 with ``#`` are comments; every other line is
@@ -26,7 +30,8 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines.rules import check
+from pipelines import jfleg
+from pipelines.rules import LANGUAGES, check
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "tests" / "data" / "rules_labelled.jsonl"
 SCORED = ("grammar", "spelling")
@@ -54,8 +59,8 @@ def _figures(tp_pred: int, n_pred: int, tp_label: int, n_label: int) -> dict:
     }
 
 
-def evaluate(path: str | Path = DEFAULT_PATH) -> dict:
-    """Score `check(text, tasks={"grammar", "spelling"})` on a labelled JSON-lines file."""
+def evaluate(path: str | Path = DEFAULT_PATH, language: str = "en") -> dict:
+    """Score `check(text, tasks={"grammar", "spelling"}, language)` on a labelled JSON-lines file."""
     pred_cat: dict[str, list[int]] = {c: [0, 0] for c in SCORED}  # [true positives, predictions]
     label_cat: dict[str, list[int]] = {c: [0, 0] for c in SCORED}  # [matched, labels]
     false_pos: list[dict] = []
@@ -70,7 +75,7 @@ def evaluate(path: str | Path = DEFAULT_PATH) -> dict:
         matched = [False] * len(labels)
         for label in labels:
             label_cat.setdefault(label["category"], [0, 0])[1] += 1
-        for edit in check(text, tasks=set(SCORED)):
+        for edit in check(text, SCORED, language):
             s, e = edit.offset, edit.offset + edit.length
             hit = None
             for k, label in enumerate(labels):
@@ -109,13 +114,7 @@ def evaluate(path: str | Path = DEFAULT_PATH) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.evaluate_rules", description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), help="labelled JSON-lines file")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list false positives and false negatives")
-    args = parser.parse_args(argv)
-    report = evaluate(args.path)
-
+def _print_labelled(report: dict, verbose: bool) -> None:
     def row(name: str, f: dict) -> str:
         return (
             f"{name:<10} precision {f['precision']:.3f}  recall {f['recall']:.3f}  f1 {f['f1']:.3f}  "
@@ -126,13 +125,44 @@ def main(argv: list[str] | None = None) -> int:
     print(row("overall", report["overall"]))
     for cat, figures in report["per_category"].items():
         print(row(cat, figures))
-    if args.verbose:
+    if verbose:
         print("\nfalse positives:")
         for fp in report["false_positives"]:
             print(f"  [{fp['rule']}] {fp['original']!r} -> {fp['replacement']!r} in: {fp['text']}")
         print("\nfalse negatives:")
         for fn in report["false_negatives"]:
             print(f"  [{fn['category']}] {fn['original']!r} -> {fn['replacement']!r} in: {fn['text']}")
+
+
+def _print_jfleg(report: dict, verbose: bool) -> None:
+    raw, source, engine = report["gleu_raw_source"], report["gleu_source"], report["gleu_engine"]
+    print(f"{report['sentences']} sentences; GLEU over 500 random reference choices (mean +- sd)")
+    print(f"source as published (PTB tokens)  {raw[0]:.2f} +- {raw[1]:.2f}")
+    print(f"source, detokenised and back      {source[0]:.2f} +- {source[1]:.2f}")
+    print(f"rule engine (en-US, default level) {engine[0]:.2f} +- {engine[1]:.2f}  ({engine[0] - source[0]:+.2f}; {report['changed']} sentences changed)")
+    share = report["false_alarm_share"]
+    print(f"false alarms on ref0: {len(report['false_alarms'])} of {report['sentences']} sentences ({100 * share:.1f} %)")
+    print("most common remaining misses (source -> ref0 differences left as they were), by family:")
+    for name, count in report["misses"]:
+        before, after = report["miss_examples"][name]
+        print(f"  {count:4d}  {name:<30} e.g. {before!r} -> {after!r}")
+    if verbose:
+        print("\nfalse alarms:")
+        for text, edits in report["false_alarms"]:
+            print(f"  {edits} in: {text}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.evaluate_rules", description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), help="labelled JSON-lines file")
+    parser.add_argument("--jfleg", metavar="DIR", help="score GLEU on the JFLEG set in DIR (dev.src, dev.ref0..3)")
+    parser.add_argument("--language", default="en", choices=LANGUAGES, help="spelling variant for a labelled set")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list false positives and false negatives (or alarms)")
+    args = parser.parse_args(argv)
+    if args.jfleg:
+        _print_jfleg(jfleg.evaluate(args.jfleg), args.verbose)
+    else:
+        _print_labelled(evaluate(args.path, args.language), args.verbose)
     return 0
 
 

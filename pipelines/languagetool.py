@@ -4,19 +4,28 @@ Pure functions: parse a /v2/check form into a CheckRequest, and turn our edits i
 LanguageTool's JSON. Offsets on the wire are UTF-16 code units (Java string
 indices), as LanguageTool counts them; our edits use Python str indices.
 
-`level=picky` adds the clarity and tone hints (long sentences, passive voice,
-informal words); the default level returns grammar, spelling and concision.
+`level=picky` adds the style hints (`STYLE_TASKS`: long sentences, passive voice,
+wordy phrases, informal words); the default level returns grammar and spelling.
+
+`language=auto`: `parse_check_form` leaves the language open (`CheckRequest.auto`); the
+caller runs `pipelines.language.detect` on `req.text` and passes its answer to
+`with_detected`. Only the English variants in `pipelines.language.VARIANTS` are checked:
+`req.variant` is the rules' language code, or None for text in another language, which
+gets the detected language and no matches.
 """
 
 from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
+from pipelines import language as languages
 from pipelines.edits import Edit
+from pipelines.rules.spelling import spelling_rule
 from pipelines.text import sentence_spans
+from pipelines.vocabulary import STYLE_TASKS
 
 SOFTWARE = {
     "name": "LanguageTool",
@@ -28,18 +37,9 @@ SOFTWARE = {
     "status": "",
 }
 CONTEXT_SIZE = 40
-PICKY_CATEGORIES = {"clarity", "tone"}
-
-# (name, short code, long code); the short code is shared by all variants.
-LANGUAGES = [
-    ("English", "en", "en"),
-    ("English (Australian)", "en", "en-AU"),
-    ("English (Canadian)", "en", "en-CA"),
-    ("English (GB)", "en", "en-GB"),
-    ("English (New Zealand)", "en", "en-NZ"),
-    ("English (South African)", "en", "en-ZA"),
-    ("English (US)", "en", "en-US"),
-]
+DEFAULT_VARIANT = "en-US"  # what `auto` checks English text as, unless preferredVariants names another
+# (name, short code, long code) of each language checked; the short code is shared by all variants.
+LANGUAGES = [(name, code.split("-")[0], code) for code, name in languages.VARIANTS.items()]
 _BY_CODE = {long.lower(): (name, long) for name, _, long in LANGUAGES}
 
 
@@ -62,7 +62,7 @@ _STYLE = ("STYLE", "Style")
 _REDUNDANCY = ("REDUNDANCY", "Redundant Phrases")
 
 RULES: dict[str, LTRule] = {
-    "MORFOLOGIK_RULE_EN_US": LTRule("Possible spelling mistake", "misspelling", *_TYPOS, "UnknownWord"),
+    **{spelling_rule(code): LTRule("Possible spelling mistake", "misspelling", *_TYPOS, "UnknownWord") for code in languages.VARIANTS},
     "SPLIT_WORDS": LTRule("Words written together or apart", "misspelling", *_TYPOS),
     "EN_CONTRACTION_SPELLING": LTRule("Spelling of contractions", "misspelling", *_TYPOS),
     "A_LOT": LTRule("'alot' for 'a lot'", "misspelling", *_TYPOS),
@@ -107,11 +107,11 @@ def lt_rule(edit: Edit) -> LTRule:
 
 
 class LanguageToolRequestError(Exception):
-    """A request LanguageTool itself would refuse; answered as plain text `Error: ...`."""
+    """A request LanguageTool itself would refuse (a bad parameter); answered as plain text `Error: ...`."""
 
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message, status)
-        self.message, self.status = message, status
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
@@ -127,6 +127,14 @@ class CheckRequest:
     disabled_categories: set[str] = field(default_factory=set)
     enabled_only: bool = False
     picky: bool = False
+    auto: bool = False  # language=auto: call with_detected before checking
+    preferred: tuple[str, ...] = ()  # preferredVariants, for English found by `auto`
+
+    @property
+    def variant(self) -> str | None:
+        """The rules' language code to check the text with; None when the text is in a language not checked."""
+        code = self.language.get("code", "")
+        return code if code in languages.VARIANTS else None
 
     def wants(self, edit: Edit) -> bool:
         rule = lt_rule(edit)
@@ -135,7 +143,7 @@ class CheckRequest:
         if edit.rule in self.disabled_rules or rule.category_id in self.disabled_categories:
             return False
         explicitly = edit.rule in self.enabled_rules or rule.category_id in self.enabled_categories
-        return explicitly or self.picky or edit.category not in PICKY_CATEGORIES
+        return explicitly or self.picky or edit.category not in STYLE_TASKS
 
 
 def languages_payload() -> list[dict]:
@@ -143,8 +151,6 @@ def languages_payload() -> list[dict]:
 
 
 def _language(code: str) -> dict:
-    if code.lower() == "auto":
-        return {"name": "English (US)", "code": "en-US"}
     found = _BY_CODE.get(code.lower())
     if found is None:
         raise LanguageToolRequestError(f"'{code}' is not a language code known to this server. Supported: {', '.join(l for *_, l in LANGUAGES)}")
@@ -167,8 +173,9 @@ def parse_check_form(form: Mapping[str, str]) -> CheckRequest:
     code = form.get("language") or ""
     if not code:
         raise LanguageToolRequestError("Missing 'language' parameter, e.g. 'language=en-US' or 'language=auto'")
-    language = _language(code)
-    if form.get("preferredVariants") and code != "auto":
+    auto = code.lower() == "auto"
+    language = {"name": "", "code": ""} if auto else _language(code)
+    if form.get("preferredVariants") and not auto:
         raise LanguageToolRequestError("You specified 'preferredVariants' but you didn't specify 'language=auto'")
     level = form.get("level", "default")
     if level not in ("default", "picky"):
@@ -189,14 +196,26 @@ def parse_check_form(form: Mapping[str, str]) -> CheckRequest:
         document=document,
         positions=positions,
         language=language,
-        detected={**language, "confidence": 0.99 if code == "auto" else 1.0, "source": "ngram" if code == "auto" else None},
+        detected={**language, "confidence": 1.0, "source": None},
         enabled_rules=enabled_rules,
         disabled_rules=disabled_rules,
         enabled_categories=enabled_categories,
         disabled_categories=disabled_categories,
         enabled_only=enabled_only,
         picky=level == "picky",
+        auto=auto,
+        preferred=tuple(v.strip() for v in form.get("preferredVariants", "").split(",") if v.strip()),
     )
+
+
+def with_detected(req: CheckRequest, code: str, confidence: float) -> CheckRequest:
+    """`req` for `language=auto`, given `pipelines.language.detect(req.text)`'s answer."""
+    if code == "en":
+        variant = next((v for v in req.preferred if v in languages.VARIANTS and v != "en"), DEFAULT_VARIANT)
+        language = {"name": languages.VARIANTS[variant], "code": variant}
+    else:
+        language = {"name": languages.name(code), "code": code}
+    return replace(req, language=language, detected={**language, "confidence": confidence, "source": "ngram"})
 
 
 def _annotated(data: str) -> tuple[str, str, list[int]]:
@@ -288,7 +307,7 @@ def check_response(req: CheckRequest, edits: list[Edit]) -> dict:
                     "description": rule.description,
                     "issueType": rule.issue_type,
                     "category": {"id": rule.category_id, "name": rule.category_name},
-                    **({"tags": ["picky"]} if edit.category in PICKY_CATEGORIES else {}),
+                    **({"tags": ["picky"]} if edit.category in STYLE_TASKS else {}),
                 },
                 "ignoreForIncompleteSentence": False,
                 "contextForSureMatch": 0,

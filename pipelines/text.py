@@ -16,10 +16,6 @@ _ABBREVIATIONS = {
 }
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in WORD.finditer(text)]
-
-
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Spans of sentences, stripped of surrounding whitespace; never empty spans."""
     spans: list[tuple[int, int]] = []
@@ -51,8 +47,3 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
         if m.group().strip():
             out.append(m.span())
     return out
-
-
-def normalise(text: str) -> str:
-    """The form used for cache keys: same words and punctuation, uniform whitespace."""
-    return " ".join(text.split())

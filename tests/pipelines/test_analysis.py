@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipelines.analysis import analyze
-from pipelines.edits import CATEGORIES
+from pipelines.vocabulary import Task
 from pipelines.rules import check
 
 PARAGRAPHS = (
@@ -48,9 +48,9 @@ def test_findings_point_at_the_text():
 
 def test_issue_counts_come_from_the_rules():
     issues = analyze(PARAGRAPHS)["issues"]
-    assert set(issues) == set(CATEGORIES)
+    assert set(issues) == set(Task)
     edits = check(PARAGRAPHS)
-    assert issues == {c: sum(1 for e in edits if e.category == c) for c in CATEGORIES}
+    assert issues == {c: sum(1 for e in edits if e.category == c) for c in Task}
     assert issues["grammar"] >= 1 and issues["spelling"] >= 1 and issues["clarity"] == 2
 
 
@@ -73,6 +73,6 @@ def test_no_words_means_zero_counts():
     result = analyze("!!!")
     assert result["counts"]["words"] == 0 and result["counts"]["sentences"] == 0
     assert result["readability"]["flesch_reading_ease"] == 0.0
-    assert result["issues"] == {c: 0 for c in CATEGORIES}
+    assert result["issues"] == {c: 0 for c in Task}
     single = analyze("Hello")
     assert (single["counts"]["words"], single["counts"]["sentences"], single["counts"]["paragraphs"]) == (1, 1, 1)

@@ -1,0 +1,78 @@
+"""a / an: by the sound of the next word, numbers and acronyms included."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from pipelines.rules.words import ARTICLES as A
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _number_needs_an(num: str) -> bool | None:
+    """"an 8", "an 11", "an 18", "an 80,000"; every other number but 0 takes "a"."""
+    if num[0] == "0":
+        return None
+    return num[0] == "8" or (len(num) in (2, 5) and num[:2] in ("11", "18"))
+
+
+def _read_as_word(bare: str, letters: str) -> bool:
+    """An upper-case word read as a word: "a NOTICE file", "a UNIQUE key"."""
+    from pipelines.rules.spelling import dictionary
+
+    return letters.isupper() and len(letters) >= 4 and any(ch in "AEIOU" for ch in letters[:3]) and bare in dictionary() and bare not in A.word_acronyms
+
+
+def _acronym_needs_an(bare: str, letters: str) -> bool | None:
+    if bare in A.ambiguous_acronyms:
+        return None
+    if bare in A.word_acronyms:
+        return bare in A.vowel_acronym_words
+    if bare[:1] == "u" and len(letters) >= 4 and any(ch in "AEIOU" for ch in letters[1:3]):
+        return None  # maybe read as a word
+    return bare[0] in A.vowel_letters
+
+
+def needs_an(word: str, low: str) -> bool | None:
+    """True for "an", False for "a", None when it cannot tell."""
+    if not word or not word[0].isalpha():
+        return None
+    bare = low.replace("'", "")
+    letters = word.replace("'", "").replace("\u2019", "")
+    if len(letters) == 1:
+        return letters.lower() in A.vowel_letters
+    if (letters.isupper() or sum(ch.isupper() for ch in letters) >= 2) and len(letters) <= 6 and not _read_as_word(bare, letters):
+        return _acronym_needs_an(bare, letters)
+    if bare.startswith(tuple(A.an_words)) or bare.startswith(tuple(A.an_uni)):
+        return True
+    if bare.startswith(("historic", "hysteric")):
+        return None  # "an historic" is an accepted variant
+    if bare.startswith(tuple(A.a_prefixes)) or bare == "one":
+        return False
+    return bare[0] in "aeiou"
+
+
+def a_an(c, i: int, x) -> None:
+    if x.w not in ("a", "an"):
+        return
+    s, e, word = c.toks[i]
+    if word == "A" and not x.at_start:
+        return  # a letter or a name ("Plan A", "grade A")
+    text = c.text
+    j = e
+    while j < len(text) and text[j] in " \t\"'\u201c\u2018":
+        j += 1
+    if j == e or j >= len(text):
+        return
+    if text[j].isdigit():
+        an = _number_needs_an(_NUMBER.match(text, j).group())
+    else:
+        k = bisect.bisect_left(c.starts, j)
+        if k >= len(c.toks) or c.toks[k][0] != j or c.protected(k) or c.eff[k] in A.not_after_article:
+            return  # "a" is a variable or a letter here: "assuming a is sorted"
+        an = needs_an(c.toks[k][2], c.eff[k])
+    if an is True and x.w == "a":
+        c.tok_edit(i, "an", "Use 'an' instead of 'a' if the following word starts with a vowel sound.", "EN_A_VS_AN")
+    elif an is False and x.w == "an":
+        c.tok_edit(i, "a", "Use 'a' instead of 'an' if the following word doesn't start with a vowel sound.", "EN_A_VS_AN")

@@ -1,0 +1,209 @@
+"""Grammar rules that read a token and its neighbours: pronouns, verb forms, agreement.
+
+Each rule is a small function `rule(c, i, x)` on the checker `c`, token index `i` and its
+context `x`; `check_sentence` runs them over one sentence. Rules fire only where the fix
+is clearly right: agreement needs the real subject (a pronoun, or a determiner + noun at
+the start of a clause), not the nearest noun.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.rules import articles, confusions
+from pipelines.rules.checker import P_GRAMMAR, Checker, Sentence
+from pipelines.rules.words import GRAMMAR as G
+from pipelines.vocabulary import Task
+
+AGREE: dict[str, dict[str, str]] = {
+    **G.agree,
+    **{s: G.agree["he"] for s in ("she", "it")},
+    **{s: G.agree["we"] for s in ("they", "you")},
+    "those": G.agree["these"],
+    "that": G.agree["this"],
+    **{s: {k: v for k, v in G.agree["he"].items() if k != "am"} for s in G.indefinite_subjects},
+}
+_SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she"})
+_COMPOUND_PARTS = frozenset({"he", "she", "i", "you", "we", "they", "it", "him", "her", "me", "them", "us"})
+_BASE_OF_THIRD = {third: base for base, third in G.third_person.items() if third}
+_NOT_PAST_AFTER_MODAL = frozenset(
+    "tried wanted needed liked made said found kept lost met paid sent spent taught told thought brought bought understood won".split()
+)
+
+
+@dataclass(slots=True)
+class Ctx:
+    w: str  # the token, lower case, after spelling correction
+    prev: str | None  # the previous token when only whitespace separates them
+    nxt: str | None
+    nxt2: str | None
+    at_start: bool
+    a: int  # the sentence's first token
+
+
+def _context(c: Checker, i: int, sent: Sentence) -> Ctx:
+    nxt = c.eff[i + 1] if i + 1 < sent.b and c.linked(i) and not c.protected(i + 1) else None
+    nxt2 = c.eff[i + 2] if nxt is not None and i + 2 < sent.b and c.linked(i + 1) else None
+    prev = c.eff[i - 1] if i > sent.a and c.linked(i - 1) else None
+    return Ctx(c.eff[i], prev, nxt, nxt2, i == sent.a, sent.a)
+
+
+def pronoun_i(c: Checker, i: int, x: Ctx) -> None:
+    s, e, word = c.toks[i]
+    if x.w == "i" and word == "i":
+        code = (e < len(c.text) and c.text[e] in ".-]=_[)") or (s and c.text[s - 1] in ".-[(_=") or (x.prev == "for" and x.nxt == "in")
+        if not code:
+            c.add(s, 1, "I", Task.GRAMMAR, "The pronoun 'I' is always written with a capital letter.", "I_LOWERCASE", P_GRAMMAR)
+    elif x.w in ("i'm", "i've", "i'll", "i'd") and word[0] == "i":
+        c.add(s, e - s, "I" + word[1:], Task.GRAMMAR, "The pronoun 'I' is always written with a capital letter.", "I_LOWERCASE", P_GRAMMAR)
+
+
+def base_form(c: Checker, i: int, x: Ctx) -> None:
+    """Modal or do + a form other than the base form: "can speaks", "didn't knew", "could of"."""
+    word = c.toks[i][2]
+    if x.w in ("could", "would", "should", "must", "might", "may") and x.nxt == "of" and x.nxt2 != "course":
+        c.tok_edit(i + 1, "have", "Did you mean '{word}' → 'have'? After a modal verb, write 'have', not 'of'.", "COULD_OF")
+    if x.w in G.modals and (word[0].islower() or (x.at_start and word not in ("Will", "May", "Can"))):
+        if x.nxt in ("is", "are", "was", "were", "am"):
+            c.tok_edit(i + 1, "be", "After a modal verb, use the base form 'be'.", "MD_BASEFORM")
+        elif x.nxt in G.irregular_past and x.nxt not in _NOT_PAST_AFTER_MODAL:
+            c.tok_edit(i + 1, G.irregular_past[x.nxt], "After a modal verb, use the base form of the verb: '{repl}'.", "MD_BASEFORM")
+        elif x.nxt in _BASE_OF_THIRD and (x.nxt2 is not None or c.ends_after(i + 1)) and x.prev not in ("the", "a"):
+            c.tok_edit(i + 1, _BASE_OF_THIRD[x.nxt], "After a modal verb, use the base form of the verb: '{repl}'.", "MD_BASEFORM")
+    if x.w in G.do_aux and x.nxt in G.irregular_past:
+        c.tok_edit(i + 1, G.irregular_past[x.nxt], "After '" + word + "', use the base form of the verb: '{repl}'.", "DID_BASEFORM")
+    if (x.w in G.modals or x.w in G.do_aux) and x.nxt in _SUBJECT_PRONOUNS and x.nxt2 in G.clear_past and c.linked(i + 1):
+        rule = "MD_BASEFORM" if x.w in G.modals else "DID_BASEFORM"
+        c.tok_edit(i + 2, G.irregular_past[x.nxt2], "After '" + word + "', use the base form of the verb: '{repl}'.", rule)
+    if x.w == "not" and x.prev in G.do_aux and x.nxt in G.irregular_past:
+        c.tok_edit(i + 1, G.irregular_past[x.nxt], "After 'did not', use the base form of the verb: '{repl}'.", "DID_BASEFORM")
+
+
+def _compound(c: Checker, i: int, x: Ctx) -> bool:
+    """Is the subject at i the second half of "X and <subject>"?"""
+    if x.prev not in ("and", "or", "nor"):
+        return False
+    k = i - 2
+    if k < x.a or not c.linked(k):
+        return k < x.a
+    return c.eff[k] in _COMPOUND_PARTS or c.toks[k][2][0].isupper()
+
+
+def _rule_name(i: int, x: Ctx) -> str:
+    return "AGREEMENT_SENT_START" if i == x.a else "SUBJECT_VERB_AGREEMENT"
+
+
+def pronoun_agreement(c: Checker, i: int, x: Ctx) -> None:
+    """A pronoun subject and its verb: "He have", "They was", "She go to"."""
+    subj, word = x.w, c.toks[i][2]
+    if subj not in AGREE:
+        return
+    boundary = x.at_start or not c.linked(i - 1)
+    if ((subj in ("it", "you", "that") or subj in G.indefinite_subjects) and not (boundary or x.prev in G.conj)) or (subj == "that" and not x.at_start):
+        return
+    if x.prev in G.aux_before_subject:
+        return
+    message = f"The verb does not agree with the subject '{word}'. Did you mean '{{repl}}'?"
+    table = AGREE[subj]
+    if x.nxt in table:
+        if subj in ("he", "she", "it", "i", "this", "that") and _compound(c, i, x):
+            return  # compound subject: "He and she are"
+        if x.nxt == "were" and any(c.eff[k] in ("if", "wish", "though", "unless", "suppose", "imagine") for k in range(max(x.a, i - 3), i)):
+            return  # subjunctive: "if he were"
+        c.tok_edit(i + 1, table[x.nxt], message, _rule_name(i, x))
+    elif subj in ("he", "she", "it") and x.nxt in G.third_person and x.prev != "that" and not _compound(c, i, x) and not c.hyphenated(i + 1):
+        if _verb_follows(c, i + 1, x.nxt2):
+            c.tok_edit(i + 1, G.third_person[x.nxt], message, _rule_name(i, x))
+
+
+def _verb_follows(c: Checker, k: int, after: str | None) -> bool:
+    """Does what follows token k read like the rest of a verb phrase (not a noun compound)?"""
+    if after is None:
+        return c.ends_after(k) or not c.linked(k)
+    return after in G.after_verb or after.endswith("ly") or after in G.determiners or after in G.obj_pronouns
+
+
+def _plural(noun: str) -> bool:
+    from pipelines.rules.spelling import dictionary
+
+    if noun in G.irregular_plurals:
+        return True
+    if not noun.endswith("s") or noun.endswith(("ss", "us", "is", "ous", "ics", "'s")) or len(noun) <= 3:
+        return False
+    words = dictionary()
+    return (noun.endswith("ies") and noun[:-3] + "y" in words) or noun[:-1] in words or (noun.endswith("es") and noun[:-2] in words)
+
+
+def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
+    """Determiner + noun + verb at the start of a clause: "My parents was", "The cat sleep all day"."""
+    if x.w not in G.np_determiners or x.nxt2 is None:
+        return
+    if not (x.at_start or x.prev in G.clause_openers or not c.linked(i - 1)):
+        return  # "parking their cars is": the noun phrase is an object, not the subject
+    from pipelines.rules.spelling import dictionary
+
+    noun_word = c.toks[i + 1][2]
+    noun, verb = x.nxt, x.nxt2
+    if not noun_word.islower() or c.hyphenated(i + 1) or c.hyphenated(i + 2) or noun in G.not_plural or noun in G.group_words:
+        return
+    if verb in G.singular_verb_to_plural and x.w not in ("this", "that") and _plural(noun):
+        c.tok_edit(i + 2, G.singular_verb_to_plural[verb], f"'{noun_word}' is plural, so the verb should be '{{repl}}'.", _rule_name(i, x))
+    elif verb in G.third_person and G.third_person[verb] and x.w not in ("these", "those"):
+        if noun in G.collective or noun in G.irregular_plurals or noun.endswith("s") or noun not in dictionary() or len(noun) < 3:
+            return
+        if noun in G.too_adj or noun in G.its_adj:
+            return  # an adjective: "the long walk"
+        if noun in G.third_person or not c.linked(i + 1) or not _verb_follows(c, i + 2, c.word_at(i + 3) if c.linked(i + 2) else None):
+            return
+        c.tok_edit(i + 2, G.third_person[verb], f"The verb does not agree with '{noun_word}'. Did you mean '{{repl}}'?", _rule_name(i, x))
+
+
+def comparatives(c: Checker, i: int, x: Ctx) -> None:
+    """"more faster" -> "faster"."""
+    if x.w == "more" and x.nxt in G.comparative_forms and (x.prev in G.be or x.nxt2 in ("than", None)):
+        if x.nxt2 is not None or c.ends_after(i + 1):
+            s0, e0 = c.toks[i][0], c.toks[i + 1][0]
+            c.add(s0, e0 - s0, "", Task.GRAMMAR, f"'{x.nxt}' is already a comparative; drop 'more'.", "MORE_COMPARATIVE", P_GRAMMAR)
+
+
+def verb_choice(c: Checker, i: int, x: Ctx) -> None:
+    """"I seen" -> "I saw"; "borrow me" -> "lend me"."""
+    if x.w in _SUBJECT_PRONOUNS and x.nxt in ("seen", "done") and (x.prev is None or x.prev in G.conj):
+        c.tok_edit(i + 1, "saw" if x.nxt == "seen" else "did", "Use the past tense '{repl}' here, or add 'have'.", "PAST_PARTICIPLE_AS_PAST")
+    lend = {"borrow": "lend", "borrows": "lends", "borrowed": "lent", "borrowing": "lending"}
+    if x.w in lend and x.nxt in ("me", "us"):
+        c.tok_edit(i, lend[x.w], "You borrow from someone and lend to someone: did you mean '{repl}'?", "BORROW_LEND")
+
+
+def there_is_many(c: Checker, i: int, x: Ctx) -> None:
+    """"There is many reasons" -> "There are many reasons"."""
+    if not (x.w == "there's" or (x.w == "there" and x.nxt in ("is", "was"))) or c.toks[i][2][0] not in "tT":
+        return
+    k = i + 1 if x.w == "there's" else i + 2
+    after = c.word_at(k) if (x.w == "there's" or c.linked(i + 1)) else None
+    if after not in G.theres_plural or not c.linked(k - 1):
+        return
+    if x.w == "there's":
+        c.tok_edit(i, "there are", f"Use 'there are' before a plural: 'there are {after}'.", "THERE_S_MANY")
+    else:
+        c.tok_edit(i + 1, "are" if x.nxt == "is" else "were", "Use a plural verb before '" + after + "': '{repl}'.", "THERE_S_MANY")
+
+
+_RULES = (
+    articles.a_an, pronoun_agreement, base_form, *confusions.RULES, noun_agreement, comparatives, verb_choice, there_is_many,
+)
+
+
+def check_sentence(c: Checker, sent: Sentence) -> None:
+    for i in range(sent.a, sent.b):
+        if c.protected(i):
+            continue
+        x = _context(c, i, sent)
+        pronoun_i(c, i, x)
+        if x.nxt is None:
+            confusions.than_at_end(c, i, x)
+            continue
+        if c.hyphenated(i + 1) and x.w not in ("a", "an"):
+            continue
+        for rule in _RULES:
+            rule(c, i, x)

@@ -1,0 +1,108 @@
+"""Mechanics: repeated words, spacing around punctuation, capitals at sentence starts."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from pipelines.rules.checker import P_CASE, P_PUNCT, P_REPEAT, Cand, Checker
+from pipelines.rules.spelling import dictionary
+from pipelines.rules.words import GRAMMAR as G
+from pipelines.vocabulary import Task
+
+_DOUBLE_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w)\]\"'\u2019\u201d%])( +)([,.;:!?]+)(?=\s|$|[\"'\u2019\u201d])")
+_SPACE_BEFORE_COMMA_NO_AFTER = re.compile(r"(?<=[A-Za-z\u00C0-\u024F])( +)([,;])(?=[A-Za-z\u00C0-\u024F])")
+_NO_SPACE_AFTER_COMMA = re.compile(r"(?<=[A-Za-z\u00C0-\u024F])([,;])(?=[A-Za-z\u00C0-\u024F])")
+_NO_SPACE_AFTER_STOP = re.compile(r"(?<=[a-z][a-z])([.!?])(?=[A-Z][a-z]|I\b)")
+_PAREN_INNER_SPACE = re.compile(r"\(( +)(?=\S)|(?<=\S)( +)\)")
+_ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"})
+_WHITESPACE = "COMMA_PARENTHESIS_WHITESPACE"
+
+
+def repeats(c: Checker) -> None:
+    toks, low, text = c.toks, c.low, c.text
+    for i in range(len(toks) - 1):
+        gap = text[toks[i][1] : toks[i + 1][0]]
+        if low[i] != low[i + 1] or low[i] in G.no_repeat or not c.linked(i) or c.protected(i) or len(gap) > 2 or "\n" in gap:
+            continue
+        if i + 1 in c.first_of_sentence or (low[i] == "is" and i and low[i - 1] in ("it", "what", "this", "that", "thing", "problem", "question")):
+            continue  # "What it is is ..."
+        s, e = toks[i][1], toks[i + 1][1]
+        c.add(s, e - s, "", Task.GRAMMAR, f"Possible typo: you repeated a word ('{toks[i][2]}').", "ENGLISH_WORD_REPEAT_RULE", P_REPEAT)
+
+
+def _free(c: Checker, pattern: re.Pattern):
+    return (m for m in pattern.finditer(c.text) if not c.strict[m.start()])
+
+
+def punctuation(c: Checker) -> None:
+    text = c.text
+    for m in _free(c, _DOUBLE_SPACE):
+        if len(m.group()) <= 3:
+            c.add(m.start(), len(m.group()), " ", Task.GRAMMAR, "Possible typo: you repeated a whitespace.", "WHITESPACE_RULE", P_PUNCT)
+    for m in _free(c, _SPACE_BEFORE_COMMA_NO_AFTER):
+        c.add(m.start(), m.end() - m.start(), m.group(2) + " ", Task.GRAMMAR, "Put a space after the punctuation mark, not before it.", _WHITESPACE, P_PUNCT + 1)
+    for m in _free(c, _SPACE_BEFORE_PUNCT):
+        punct = m.group(2)
+        if punct in ("...", "..") or (punct == ":" and text[m.end() : m.end() + 1] in ")(DPp"):
+            continue
+        c.add(m.start(), m.end() - m.start(), punct, Task.GRAMMAR, f"Don't put a space before '{punct[0]}'.", _WHITESPACE, P_PUNCT)
+    for m in _free(c, _NO_SPACE_AFTER_COMMA):
+        c.add(m.start(), 1, m.group(1) + " ", Task.GRAMMAR, f"Put a space after '{m.group(1)}'.", _WHITESPACE, P_PUNCT)
+    for m in _free(c, _NO_SPACE_AFTER_STOP):
+        k = bisect.bisect_right(c.starts, m.start()) - 1
+        if k >= 0 and c.low[k] in dictionary():  # a real word before the stop, not "e.g" or "Node.Js"
+            c.add(m.start(), 1, m.group(1) + " ", Task.GRAMMAR, f"Put a space after '{m.group(1)}' between sentences.", _WHITESPACE, P_PUNCT)
+    for m in _free(c, _PAREN_INNER_SPACE):
+        if m.group(1) is not None:
+            c.add(m.start(), len(m.group()), "(", Task.GRAMMAR, "Don't put a space after an opening parenthesis.", _WHITESPACE, P_PUNCT)
+        else:
+            c.add(m.start(), len(m.group()), ")", Task.GRAMMAR, "Don't put a space before a closing parenthesis.", _WHITESPACE, P_PUNCT)
+
+
+def _starts_a_sentence(c: Checker, s: int, a: int, prev_end: int | None) -> bool:
+    """Should the first word of the sentence at s (token a) have a capital?"""
+    text = c.text
+    ts, te, word = c.toks[a]
+    if not word[0].islower() or any(ch.isupper() for ch in word[1:]) or c.loose[ts] or c.strict[ts]:
+        return False
+    if text[s:ts].strip(" \"'\u201c\u2018([") != "":
+        return False  # starts with a number, a bullet, a symbol...
+    line_start = text.rfind("\n", 0, s) + 1
+    if s - line_start >= 2 and text[line_start:s].strip() == "":
+        return False  # an indented line: code or a table
+    if te < len(text) and text[te] in "('\"`_=.[:" and text[te : te + 2] not in (". ", ": "):
+        return False  # a function call or a quoted identifier
+    if te < len(text) and text[te] in ")." and (len(word) == 1 or word in _ROMAN):
+        return False  # a list marker: "(b)", "iv."
+    if prev_end is not None:
+        before = text[:prev_end].rstrip()
+        if before.endswith(("...", "\u2026", ":")):
+            return False
+        if before[-1:] in "\"'\u201d\u2019" and "\n" not in text[prev_end:s]:
+            return False  # a dialogue tag: "Stop!" he said.
+        if before[-1:] not in ".!?\"'\u201d\u2019)" and "\n\n" not in text[prev_end:s].replace("\r", ""):
+            return False
+    return c.low[a] not in ("i", "i'm", "i've", "i'll", "i'd")  # I_LOWERCASE already fixes those
+
+
+def capitalise_starts(c: Checker, accepted: list[Cand]) -> list[Cand]:
+    """Sentence-initial capital: merged into an accepted edit on that word, or a new edit."""
+    at = {cand.offset: cand for cand in accepted}
+    out = list(accepted)
+    prev_end = None
+    for sent in c.sentences:
+        p_end, prev_end = prev_end, sent.end
+        if sent.a >= sent.b or not _starts_a_sentence(c, sent.start, sent.a, p_end):
+            continue
+        ts, te, word = c.toks[sent.a]
+        cand = at.get(ts)
+        if cand is not None:
+            if cand.replacement and cand.replacement[0].islower():
+                cand.replacement = cand.replacement[0].upper() + cand.replacement[1:]
+            continue
+        if any(o.offset < te and o.offset + o.length > ts for o in accepted):
+            continue
+        out.append(Cand(ts, te - ts, word[0].upper() + word[1:], Task.GRAMMAR, "This sentence does not start with an uppercase letter.", "UPPERCASE_SENTENCE_START", P_CASE))
+    return out

@@ -1,0 +1,241 @@
+"""Spelling: a frequency dictionary (SymSpell), regional variants and a ranking of candidates.
+
+A word is known when the frequency dictionary, the Hunspell-derived word list or the
+allow-list has it, unless the language variant spells it differently ("colour" in en-US).
+Candidates for an unknown word are ranked by frequency and by how typical the typo is.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+
+from pipelines.rules.checker import P_GRAMMAR, P_SPELL, P_SPELL_MAP, Checker, match_case, norm
+from pipelines.rules.words import SPELLING, STYLE, known_words, variant
+from pipelines.vocabulary import Task
+
+APOS = "'\u2019"
+LANGUAGES = ("en-US", "en-GB", "en-CA", "en-AU", "en")  # `en` accepts every variant's spelling
+
+# Misspellings a dictionary lookup cannot fix well: missing spaces and apostrophes.
+SPELLING_MAP: dict[str, tuple[str, str, str]] = {
+    **{w: (r, "SPLIT_WORDS", f"'{r}' is written as two words.") for w, r in SPELLING.split_words.items()},
+    **{w: (r, "EN_CONTRACTION_SPELLING", f"Did you mean '{r}'? A contraction needs an apostrophe.") for w, r in SPELLING.missing_apostrophe.items()},
+    **{w: tuple(fix) for w, fix in SPELLING.other_fixes.items()},
+}
+
+_SUFFIXES = (
+    ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"), ("ing", ""), ("ing", "e"),
+    ("ly", ""), ("ily", "y"), ("er", ""), ("ers", ""), ("er", "e"), ("ers", "e"), ("est", ""), ("ness", ""),
+    ("ment", ""), ("ments", ""), ("able", ""), ("able", "e"), ("ity", ""), ("ize", ""), ("ise", ""),
+    ("ization", "ize"), ("ful", ""), ("less", ""), ("ish", ""),
+)
+_PREFIXES = ("un", "re", "pre", "non", "over", "under", "mis", "dis", "sub", "super", "inter", "multi", "micro", "auto", "co", "de", "anti", "post", "semi", "out", "up", "cross", "self", "counter", "hyper", "meta")
+
+
+@functools.lru_cache(maxsize=1)
+def speller():
+    """SymSpell with the bundled English frequency dictionary, loaded once (~0.7 s)."""
+    import symspellpy
+    from symspellpy import SymSpell
+
+    path = os.path.join(os.path.dirname(symspellpy.__file__), "frequency_dictionary_en_82_765.txt")
+    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=5)
+    if not sym.load_dictionary(path, term_index=0, count_index=1, encoding="utf-8"):
+        raise RuntimeError(f"could not load the spelling dictionary {path}")
+    return sym
+
+
+def dictionary() -> dict[str, int]:
+    """Frequency of each dictionary word."""
+    return speller().words
+
+
+def spelling_rule(language: str) -> str:
+    return "MORFOLOGIK_RULE_" + (language if language != "en" else "en-US").upper().replace("-", "_")
+
+
+def _affixes(low: str, words: dict) -> list[tuple[str, str]]:
+    """How `low` could be a regular derivation of a dictionary word: ("suf", "ing"), ("pre", "un")..."""
+    out: list[tuple[str, str]] = []
+    for suffix, add in _SUFFIXES:
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+            stem = low[: -len(suffix)] + add
+            if stem in words or stem in SPELLING.allow:
+                out.append(("suf", suffix))
+    for suffix in ("ed", "ing", "er", "est"):
+        stem = low[: -len(suffix)]
+        if low.endswith(suffix) and len(stem) >= 3 and stem[-1] == stem[-2] and stem[:-1] in words:
+            out.append(("suf", suffix))
+    for prefix in _PREFIXES:
+        if low.startswith(prefix) and len(low) - len(prefix) >= 4:
+            rest = low[len(prefix) :].lstrip("-")
+            if rest in words or rest in SPELLING.allow:
+                out.append(("pre", prefix))
+    return out
+
+
+def _variant(word: str, cand: str) -> bool:
+    """US/UK spelling variants (defense/defence, organize/organise) are both right."""
+    if len(word) != len(cand):
+        return False
+    diff = [(a, b) for a, b in zip(word, cand) if a != b]
+    return len(diff) == 1 and set(diff[0]) in ({"c", "s"}, {"s", "z"})
+
+
+def _penalty(word: str, cand: str, distance: int) -> float:
+    """How unlikely a typo turns `cand` into `word`: transpositions and doubled letters are cheap."""
+    if distance >= 2:
+        p = 2.5
+    elif len(word) == len(cand):
+        diff = [i for i in range(len(word)) if word[i] != cand[i]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == cand[diff[1]] and word[diff[1]] == cand[diff[0]]:
+            p = 0.0 if diff[0] > 0 else 0.5
+        elif len(diff) == 1 and word[diff[0]] in "aeiouy" and cand[diff[0]] in "aeiouy":
+            p = 0.6
+        else:
+            p = 1.5
+    elif len(cand) == len(word) + 1:  # the word lacks a letter
+        p = 0.3
+        for i in range(len(word)):
+            if word[i] != cand[i]:
+                p = 0.0 if cand[i] == cand[i - 1 if i else 0] and i else 0.3
+                break
+        else:
+            p = 0.0 if cand[-1] == cand[-2] else 0.3
+    else:  # the word has an extra letter
+        p = 0.6
+        for i in range(len(cand)):
+            if word[i] != cand[i]:
+                p = 0.2 if i and word[i] == word[i - 1] else 0.6
+                break
+    if word[0] != cand[0] and not (len(word) > 1 and len(cand) > 1 and word[0] == cand[1] and word[1] == cand[0]):
+        p += 1.0
+    if len(word) > 2 and word[-2:] == cand[-2:]:
+        p -= 0.5
+    return p
+
+
+@functools.lru_cache(maxsize=65536)
+def suggest(low: str) -> tuple[str, float, int] | None:
+    """The best correction for an unknown lower-case word: (word, score, distance); None if none is convincing.
+
+    A word that looks like a regular derivation of a dictionary word ("unsubscribed",
+    "tokenizing") is left alone unless a close candidate is the same derivation spelt
+    right ("begining" -> "beginning", "untill" -> "until", "noticable" -> "noticeable").
+    """
+    from symspellpy import Verbosity
+
+    sym = speller()
+    words = sym.words
+    affixes = _affixes(low, words)
+    max_distance = 2 if len(low) >= 6 else 1
+    cands = [c for c in sym.lookup(low, Verbosity.ALL, max_distance) if c.distance > 0 and len(c.term) > 1]
+    if affixes:
+        cands = [c for c in cands if not _variant(low, c.term)]
+        cands = [
+            c
+            for c in cands
+            if any(
+                (kind == "suf" and c.term.endswith(a) and c.term[:3] == low[:3] and (c.distance == 1 or len(low) >= 8))
+                or (kind == "pre" and c.term.startswith(a) and c.distance == 1)
+                for kind, a in affixes
+            )
+        ]
+    best = None
+    for c in cands:
+        score = 0.5 * math.log10(c.count) - _penalty(low, c.term, c.distance)
+        if best is None or score > best[1]:
+            best = (c.term, score, c.distance)
+    return best
+
+
+def is_known(low: str, language: str) -> bool:
+    spellings, words = variant(language)
+    if low in spellings:
+        return False
+    return low in speller().words or low in known_words() or low in words or low in SPELLING.allow
+
+
+def _skip(c: Checker, i: int) -> bool:
+    """Tokens the spelling check leaves alone: code, paths, quoted identifiers, names."""
+    text = c.text
+    s, e, word = c.toks[i]
+    if len(c.low[i]) < 2 or c.loose[s] or c.loose[e - 1]:
+        return True
+    if (s and (text[s - 1].isalnum() or text[s - 1] in "_@#/\\.$%")) or (e < len(text) and (text[e].isalnum() or text[e] in "_/\\([=")):
+        return True  # glued to digits, paths, code or non-Latin letters
+    return bool(s and e < len(text) and text[s - 1] in "\"'`" and text[e] == text[s - 1])  # 'dest', "sed"
+
+
+def _fixed_form(c: Checker, i: int) -> bool:
+    """Wrong verb forms and words a lookup cannot fix ("alot", "dont"); True when handled."""
+    s, e, word = c.toks[i]
+    low = c.low[i]
+    if low in SPELLING.wrong_forms:
+        right = SPELLING.wrong_forms[low]
+        c.eff[i] = right
+        c.add(s, e - s, match_case(word, right), Task.GRAMMAR, f"'{word}' is not a standard form. Did you mean '{right}'?", "IRREGULAR_FORM", P_GRAMMAR)
+        return True
+    if low not in SPELLING_MAP:
+        return False
+    repl, rule, msg = SPELLING_MAP[low]
+    if low == "im" and word not in ("im", "Im"):
+        return True
+    fixed = repl if repl.startswith("I'") else match_case(word, repl)
+    if "\u2019" in c.text[max(0, s - 40) : e + 40]:
+        fixed = fixed.replace("'", "\u2019")
+    c.eff[i] = norm(repl)
+    c.add(s, e - s, fixed, Task.SPELLING, msg, rule, P_SPELL_MAP)
+    return True
+
+
+def _correction(low: str, language: str) -> tuple[str, float, int, bool] | None:
+    """(word, score, distance, is a regional variant) for an unknown or foreign word."""
+    local = variant(language)[0]
+    if low in local:
+        return local[low], 9.0, 0, True
+    if is_known(low, language):
+        return None
+    found = suggest(low)
+    if found is None:
+        return None
+    term, score, distance = found
+    return local.get(term, term), score, distance, False
+
+
+def check_words(c: Checker) -> None:
+    """Spelling edits, and each token's corrected form in `c.eff` for the grammar rules."""
+    capitalised_mid = {w for i, (_, _, w) in enumerate(c.toks) if i not in c.first_of_sentence and w[:1].isupper()}
+    for i, (s, e, word) in enumerate(c.toks):
+        if _skip(c, i) or _fixed_form(c, i):
+            continue
+        low = c.low[i]
+        if low in STYLE.informal or low == "i" or not word.isascii() or len(low) < 3:
+            continue
+        letters = word.replace("'", "").replace("\u2019", "")
+        if (len(letters) > 1 and letters.isupper()) or any(ch.isupper() for ch in word[1:]):
+            continue  # an acronym, camelCase, iPhone, McDonald
+        if word[0].isupper() and i not in c.first_of_sentence:
+            continue  # a name
+        apos = next((k for k, ch in enumerate(low) if ch in APOS), -1)
+        suffix = ""
+        if apos >= 0:
+            if low in SPELLING.contractions or low[apos + 1 :] != "s" or apos < 3:
+                continue
+            suffix, low = word[apos:], low[:apos]
+        found = _correction(low, c.language)
+        if found is None:
+            continue
+        term, score, distance, regional = found
+        if word[0].isupper() and not regional:
+            # Sentence-initial capitalised word: maybe a name. Only fix typos of common words.
+            if word in capitalised_mid or score < 3.5 or distance > 1:
+                continue
+        elif score < 1.5:
+            continue
+        c.eff[i] = term
+        repl = match_case(word[: len(word) - len(suffix)], term) + suffix
+        why = f"'{word}' is spelt '{repl}' in {c.language}." if regional else f"Possible spelling mistake found: '{word}'. Did you mean '{repl}'?"
+        c.add(s, e - s, repl, Task.SPELLING, why, spelling_rule(c.language), P_SPELL)

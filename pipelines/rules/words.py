@@ -1,0 +1,45 @@
+"""Word lists, loaded once from the JSON and text files in `data/` beside this module.
+
+Each JSON file holds named lists and tables; lists become frozensets, tables stay dicts.
+`known_words.txt` and `variants.json` come from the en_US, en_GB, en_CA and en_AU Hunspell
+dictionaries: words the frequency dictionary lacks, and each variant's spelling of words
+that other variants spell differently ("color" in en-US is "colour" in en-GB).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _load(name: str) -> SimpleNamespace:
+    raw = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+    return SimpleNamespace(**{k: frozenset(v) if isinstance(v, list) else v for k, v in raw.items()})
+
+
+SPELLING = _load("spelling")
+GRAMMAR = _load("grammar")
+ARTICLES = _load("articles")
+STYLE = _load("style")
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    lines = (DATA / "known_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=8)
+def variant(language: str) -> tuple[dict[str, str], frozenset[str]]:
+    """For a language code: ({another variant's spelling: this variant's}, words only some variants have).
+
+    Plain `en` accepts every variant's words and spellings.
+    """
+    raw = json.loads((DATA / "variants.json").read_text(encoding="utf-8"))
+    if language in raw:
+        return raw[language]["spellings"], frozenset(raw[language]["words"])
+    return {}, frozenset(w for v in raw.values() for w in v["words"])
