@@ -4,7 +4,9 @@ Redis when REDIS_URL is set (shared by every ingress replica), else an in-replic
 LRU/LFU. It lives in the ingress rather than behind a handle: a Redis GET or a dict
 lookup costs well under a millisecond, a Serve hop about two (docs/benchmarks.md).
 Values are JSON documents. A backend failure reads as a miss and a skipped write,
-so a broken cache slows the service down but never fails a request.
+so a broken cache slows the service down but never fails a request. Entries are
+kept `cache_stale_s` past their TTL: a lookup with `stale_ok` (FallbackMode.useCache,
+when engines fail) still finds them.
 """
 
 from __future__ import annotations
@@ -144,21 +146,26 @@ class ResponseCache:
         await self.set(kind, stored_parts(answer) if stored_parts else parts, answer)
         return answer, False
 
-    async def get(self, kind: str, parts: list) -> dict | None:
+    async def get(self, kind: str, parts: list, stale_ok: bool = False) -> dict | None:
+        """The fresh answer (a hit or a miss counted), or with `stale_ok` one past its TTL too."""
         try:
             raw = await self._backend.get(cache_key(kind, parts))
         except Exception as exc:  # a cache outage is a miss, never a failed request
             self._failed("get", exc)
             raw = None
-        hit = raw is not None
+        entry = json.loads(raw) if raw is not None else None
+        if stale_ok:
+            return entry and entry["value"]
+        hit = entry is not None and entry["fresh_until"] >= time.time()
         self.hits += hit
         self.misses += not hit
         return json.loads(raw) if hit else None
 
     async def set(self, kind: str, parts: list, value: dict) -> None:
         try:
-            raw = json.dumps(value, separators=(",", ":")).encode()
-            await self._backend.set(cache_key(kind, parts), raw, self._settings.cache_ttl(kind))
+            ttl = self._settings.cache_ttl(kind)
+            raw = json.dumps({"fresh_until": time.time() + ttl, "value": value}, separators=(",", ":")).encode()
+            await self._backend.set(cache_key(kind, parts), raw, ttl + self._settings.cache_stale_s)
         except Exception as exc:
             self._failed("set", exc)
 

@@ -4,6 +4,19 @@ Engines are chosen by what they report they can do (`status()`: live, tasks,
 styles, auto), never by name: `auto` tries the live engines best first
 (pipelines.vocabulary.Engine's order) and falls back down the list; a named engine
 is used alone, or the caller gets a 503 that says why and when to retry.
+
+A transient failure (a timeout, a 5xx, a 429, a replica that died) is retried up to
+FallbackMode.maxRetries times with exponential backoff and jitter, waiting at least
+the engine's Retry-After, while the engine's `engine_timeout_s` budget lasts; then the
+next engine answers. A refusal (`EngineRejected`: bad key, blocked content) is never
+retried. When an engine's breaker opens, the router's status says so and replicas
+switch FallbackMode.useCache on until it closes.
+
+Breakers are per Router replica, on purpose: each replica learns an outage within
+`breaker_failures` of its own calls and sends at most that many calls into it, while a
+shared breaker would put a Redis round trip on every engine call and fail with Redis.
+What must be shared is shared: an engine's refusal of its key is in the engine's own
+status, and the operator's FallbackMode reaches every replica.
 """
 
 from __future__ import annotations
@@ -13,9 +26,12 @@ import time
 from dataclasses import dataclass
 
 from ray.serve.handle import DeploymentHandle
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential_jitter
 
+from deployments.fallback import SharedState
 from pipelines.vocabulary import AUTO, Engine, Task
-from serve.errors import EngineUnavailable, Unprocessable
+from serve.errors import EngineBusy, EngineRejected, EngineUnavailable, ServiceError, Unprocessable
+from serve import metrics
 from serve.logging import get_logger
 from serve.settings import Settings
 
@@ -50,16 +66,26 @@ def auto_engine(engines: dict[str, dict]) -> str | None:
 
 
 class Router:
-    def __init__(self, settings: Settings, gemini: DeploymentHandle, t5: DeploymentHandle, analyzer: DeploymentHandle):
+    def __init__(
+        self,
+        settings: Settings,
+        gemini: DeploymentHandle,
+        t5: DeploymentHandle,
+        analyzer: DeploymentHandle,
+        fallback: DeploymentHandle | None = None,
+    ):
         self._settings = settings
-        self._log = get_logger(settings.log_level)
+        self._log = get_logger(settings)
         self._engines = {Engine.GEMINI: gemini, Engine.T5: t5, Engine.BASIC: analyzer}
         self._breakers = {name: Breaker(settings.breaker_failures, settings.breaker_cooldown_s) for name in self._engines}
+        self._shared = SharedState(settings, fallback)
+        self._open: set[str] = set()
         self._status: dict[str, dict] = {}
         self._status_at = float("-inf")
 
     async def status(self) -> dict:
-        """Each engine's status (live, version, reason, tasks, styles, circuit) and what `auto` resolves to now.
+        """Each engine's status (live, version, reason, tasks, styles, circuit), what `auto` resolves to now,
+        and the engines whose circuit is open (FallbackMode.useCache is on while any is).
 
         Engines are asked at most every `status_interval_s`; breakers are applied on every call."""
         if time.monotonic() - self._status_at > self._settings.status_interval_s:
@@ -76,7 +102,15 @@ class Router:
             engines[name] = dict(status, circuit="open" if breaker.is_open() else "closed")
             if breaker.is_open():
                 engines[name].update(live=False, reason=f"circuit open after {breaker.failures} failures; retry in {breaker.retry_in()} s")
-        return {"engines": engines, "auto": auto_engine(engines)}
+        self._note_circuits({name.value for name, breaker in self._breakers.items() if breaker.is_open()})
+        return {"engines": engines, "auto": auto_engine(engines), "open_circuits": sorted(self._open)}
+
+    def _note_circuits(self, now_open: set[str]) -> None:
+        for name in sorted(now_open - self._open):
+            self._log.warning("engine %s: circuit opened; fallback mode (useCache) on until it closes", name)
+        for name in sorted(self._open - now_open):
+            self._log.warning("engine %s: circuit closed; fallback mode (useCache) off unless set by an operator", name)
+        self._open = now_open
 
     async def suggest(self, text: str, tasks: list[str] | None, language: str, engine: str) -> dict:
         wanted = sorted(set(tasks or Task))
@@ -106,7 +140,7 @@ class Router:
                 )
                 continue
             try:
-                result = await asyncio.wait_for(call(name, status), timeout=self._settings.engine_timeout_s)
+                result = await self._with_retries(lambda: call(name, status))
             except Exception as exc:
                 last_error = self._failed(name, exc)
                 continue
@@ -116,9 +150,24 @@ class Router:
             raise EngineUnavailable(f"no engine could answer; last: {last_error}", retry_after=last_error.retry_after)
         raise last_error
 
+    async def _with_retries(self, attempt):
+        """`attempt()` retried on transient failures within the engine's budget (see the module's doc)."""
+        budget = self._settings.engine_timeout_s
+        started = time.monotonic()
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._shared.mode.max_retries + 1) | stop_before_delay(budget),
+            wait=_backoff,
+            retry=retry_if_exception(_transient),
+            reraise=True,
+        )
+        async for trial in retrying:
+            with trial:
+                return await asyncio.wait_for(attempt(), timeout=max(0.01, budget - (time.monotonic() - started)))
+
     def _failed(self, name: Engine, exc: Exception) -> EngineUnavailable:
         breaker = self._breakers[name]
         breaker.failed()
+        metrics.engine_failure(name.value, exc.code if isinstance(exc, ServiceError) else type(exc).__name__)
         if isinstance(exc, EngineUnavailable):
             self._log.warning("engine %s failed: %s", name.value, exc)
             return exc
@@ -136,6 +185,22 @@ class Router:
         )
         edits = engine_edits + [h for h in hints if not _overlaps_any(h, engine_edits)]
         return sorted(edits, key=lambda e: (e["offset"], e["length"]))
+
+
+_jitter = wait_exponential_jitter(initial=0.2, max=5.0, jitter=0.2)
+
+
+def _backoff(retry_state) -> float:
+    """Exponential backoff with jitter, but never sooner than the engine's own Retry-After."""
+    exc = retry_state.outcome.exception()
+    return max(_jitter(retry_state), exc.retry_after if isinstance(exc, EngineBusy) else 0)
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth another try: anything but a refusal or a client error (a dead replica, a timeout, a 5xx, a 429)."""
+    if isinstance(exc, EngineRejected):
+        return False
+    return not isinstance(exc, ServiceError) or exc.status >= 500
 
 
 async def _nothing() -> list:

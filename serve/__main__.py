@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -20,18 +19,10 @@ def resolved_config(config_path: Path, port: int) -> dict:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from serve.local import serve_runtime_env
+    from serve.run import supervise
     from serve.settings import Settings
 
-    settings = Settings()
-    os.environ.update(serve_runtime_env())
-    config = resolved_config(Path(args.config), settings.port)
-    out = ROOT / "var" / "serve_config.resolved.yaml"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(yaml.safe_dump(config, sort_keys=False))
-    print(f"serving on http://127.0.0.1:{settings.port}  (config: {out})", flush=True)
-    serve_cli = Path(sys.executable).with_name("serve")
-    os.execv(str(serve_cli), [str(serve_cli), "run", str(out), *args.serve_args])
+    return supervise(resolved_config(Path(args.config), Settings().port))
 
 
 def cmd_models_tiny(args: argparse.Namespace) -> int:
@@ -72,7 +63,6 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("run", help="serve the graph on PORT (default 3001) with Ray Serve")
     run.add_argument("--config", default=str(ROOT / "serve_config.yaml"))
-    run.add_argument("serve_args", nargs=argparse.REMAINDER, help="passed on to `serve run`")
     run.set_defaults(func=cmd_run)
 
     models = commands.add_parser("models", help="T5 model files").add_subparsers(dest="models_command", required=True)

@@ -71,3 +71,13 @@ class EngineUnavailable(Unavailable):
 
 def error_body(code: str, message: str, request_id: str) -> dict:
     return {"error": {"code": code, "message": message, "request_id": request_id}}
+
+
+class EngineBusy(EngineUnavailable):
+    """The engine asked to be called again later (a 429 and its Retry-After): a retry waits that long."""
+
+
+class EngineRejected(EngineUnavailable):
+    """The engine refused the request for a reason a retry cannot fix (a bad key, blocked content)."""
+
+    code = "engine_rejected"

@@ -12,13 +12,14 @@ from ray import serve
 from ray.serve import Application
 
 from deployments.analyzer import Analyzer
+from deployments.fallback import Fallback
 from deployments.gemini import Gemini
 from deployments.ingress import Ingress
 from deployments.router import Router
 from deployments.t5 import T5
 from serve.settings import Settings
 
-DEPLOYMENTS = {cls.__name__: cls for cls in (Ingress, Router, Gemini, T5, Analyzer)}
+DEPLOYMENTS = {cls.__name__: cls for cls in (Ingress, Router, Gemini, T5, Analyzer, Fallback)}
 
 
 def build_graph(settings: Settings, options: dict[str, dict] | None = None) -> Application:
@@ -33,8 +34,9 @@ def build_graph(settings: Settings, options: dict[str, dict] | None = None) -> A
         return serve.deployment(cls, name=cls.__name__).options(**options.get(cls.__name__, {})).bind(*args)
 
     analyzer = node(Analyzer, settings)
-    router = node(Router, settings, node(Gemini, settings), node(T5, settings), analyzer)
-    return node(Ingress, settings, router, analyzer)
+    fallback = node(Fallback, settings)  # holds FallbackMode when there is no Redis
+    router = node(Router, settings, node(Gemini, settings), node(T5, settings), analyzer, fallback)
+    return node(Ingress, settings, router, analyzer, fallback)
 
 
 def build_app(args: dict | None = None) -> Application:

@@ -70,6 +70,7 @@ class SuggestionsResponse(BaseModel):
 
 class RewriteResponse(BaseModel):
     text: str
+    stale: bool = Field(False, description="True when engines failed and this is a cached answer past its TTL (FallbackMode.useCache).")
     engine: str
     cached: bool
     request_id: str
@@ -77,6 +78,7 @@ class RewriteResponse(BaseModel):
 
 class AnalysisResponse(BaseModel):
     model_config = {"extra": "allow"}
+    stale: bool = Field(False, description="True when engines failed and this is a cached answer past its TTL (FallbackMode.useCache).")
 
     readability: dict
     counts: dict
@@ -86,3 +88,4 @@ class AnalysisResponse(BaseModel):
     issues: dict
     cached: bool
     request_id: str
+    stale: bool = Field(False, description="True when engines failed and this is a cached answer past its TTL (FallbackMode.useCache).")

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from ray import serve
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from deployments.ingress import documents, languagetool, operations, writing
+from deployments.ingress import documents, fallback, languagetool, operations, writing
 from deployments.ingress.deps import request_id
 from deployments.ingress.service import Ingress as IngressService
 from serve.errors import BadRequest, ServiceError, Unprocessable, error_body
@@ -29,8 +29,9 @@ app = FastAPI(
     description="Grammar, spelling and style suggestions, rewrites and text analysis from Gemini, T5 or offline rules.",
 )
 app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
-for module in (writing, documents, languagetool, operations):
+for module in (writing, documents, languagetool, operations, fallback):
     app.include_router(module.router)
+app.middleware("http")(fallback.refuse_while_draining)
 
 
 @app.middleware("http")

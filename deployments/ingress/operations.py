@@ -30,7 +30,12 @@ async def readyz(api: Ingress = Depends(current)) -> JSONResponse:
         reasons.append(f"cache backend {cache['backend']} is unreachable")
     if engines["auto"] is None:
         reasons.append("no engine is live")
-    body = {"status": "degraded" if reasons else "ready", "reasons": reasons, **engines, "cache": cache}
+    if api.fallback.draining:
+        reasons.append("the service is shutting down")
+    if not api.fallback.shared:
+        reasons.append("fallback state is not shared: its store is unreachable")
+    fallback = {"mode": api.fallback.mode.wire(), "effective": api.mode().wire(), "openCircuits": api.engines.open_circuits()}
+    body = {"status": "degraded" if reasons else "ready", "reasons": reasons, **engines, "cache": cache, "fallback": fallback}
     return JSONResponse(body, status_code=503 if reasons else 200, headers={"Retry-After": "5"} if reasons else {})
 
 

@@ -14,6 +14,7 @@ import time
 from ray.serve.handle import DeploymentHandle
 
 from deployments.cache import ResponseCache
+from deployments.fallback import FallbackMode, SharedState
 from pipelines.vocabulary import AUTO, Engine, Task
 from serve.analytics import EventBuffer
 from serve.errors import EngineUnavailable, TextTooLong, Unavailable
@@ -58,7 +59,10 @@ class EngineStatus:
 
 
 class Ingress:
-    def __init__(self, settings: Settings, router: DeploymentHandle, analyzer: DeploymentHandle):
+    def open_circuits(self) -> list[str]:
+        return (self._status or {}).get("open_circuits", [])
+
+    def __init__(self, settings: Settings, router: DeploymentHandle, analyzer: DeploymentHandle, fallback: DeploymentHandle | None = None):
         self.settings = settings
         self.router = router
         self.analyzer = analyzer
@@ -66,7 +70,12 @@ class Ingress:
         self.store = Store(settings)  # connects on first use: the ingress starts while MongoDB is down
         self.events = EventBuffer(self.store, settings.events_buffer, settings.events_batch, settings.events_flush_s)
         self.engines = EngineStatus(router, settings.status_interval_s)
-        self.log = get_logger(settings.log_level)
+        self.fallback = SharedState(settings, fallback)
+        self.log = get_logger(settings)
+
+    def mode(self) -> FallbackMode:
+        """FallbackMode as it applies now: the operator's, with useCache on while a circuit is open."""
+        return self.fallback.effective(self.engines.open_circuits())
 
     def check_length(self, text: str) -> None:
         if len(text) > self.settings.max_text_chars:
@@ -75,7 +84,7 @@ class Ingress:
     async def suggest(self, text: str, tasks: list[str] | None, language: str, choice: str) -> tuple[dict, bool]:
         tasks = sorted(set(tasks)) if tasks else None
 
-        async def compute(engine: str | None) -> dict:
+        async def compute(engine: str | None, choice: str) -> dict:
             if engine == Engine.BASIC:  # the rule engine needs no routing: one hop, not two
                 return {"suggestions": await self.analyzer.suggest.remote(text, tasks or list(Task), language), "engine": engine}
             return await self.router.suggest.remote(text, tasks, language, choice)
@@ -83,22 +92,35 @@ class Ingress:
         return await self._answer("suggestions", choice, [text, tasks, language], compute)
 
     async def rewrite(self, text: str, style: str, choice: str) -> tuple[dict, bool]:
-        return await self._answer("rewrite", choice, [text, style], lambda engine: self.router.rewrite.remote(text, style, choice))
+        if self.mode().skip_ai and not self.mode().basic_mode:
+            raise EngineUnavailable("rewrites are off while AI features are skipped (FallbackMode.skipAI)", retry_after=60)
+        return await self._answer("rewrite", choice, [text, style], lambda engine, choice: self.router.rewrite.remote(text, style, choice))
 
     async def analyze(self, text: str) -> tuple[dict, bool]:
-        async def compute(engine: str | None) -> dict:
+        async def compute(engine: str | None, choice: str) -> dict:
             return {**await self.analyzer.analyze.remote(text), "engine": Engine.BASIC.value}
 
         return await self._answer("analysis", Engine.BASIC, [text], compute)
 
     async def _answer(self, kind: str, choice: str, parts: list, compute) -> tuple[dict, bool]:
-        """Look up under the engine that would answer now; store under the one that did."""
+        """Look up under the engine that would answer now; store under the one that did.
+        FallbackMode: basicMode and skipAI send the work to the rule engine; useCache answers
+        with an entry past its TTL (marked stale) when no engine can."""
+        mode = self.mode()
+        if mode.basic_mode or mode.skip_ai:
+            choice = Engine.BASIC.value
         engine, version = await self.engines.resolve(choice)
-        if engine is None:
-            raise EngineUnavailable("no engine is live; see /readyz", retry_after=5)
-        return await self.cache.get_or_compute(
-            kind,
-            [engine, version, *parts],
-            lambda: compute(engine),
-            lambda answer: [answer["engine"], self.engines.version(answer["engine"]), *parts],
-        )
+        try:
+            if engine is None:
+                raise EngineUnavailable("no engine is live; see /readyz", retry_after=5)
+            return await self.cache.get_or_compute(
+                kind,
+                [engine, version, *parts],
+                lambda: compute(engine, choice),
+                lambda answer: [answer["engine"], self.engines.version(answer["engine"]), *parts],
+            )
+        except Unavailable:
+            stale = await self.cache.get(kind, [engine, version, *parts], stale_ok=True) if mode.use_cache and engine else None
+            if stale is None:
+                raise
+            return {**stale, "stale": True}, True

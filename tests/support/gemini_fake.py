@@ -19,8 +19,9 @@ _PATH = re.compile(r"^/(?P<version>v1[a-z0-9]*)/models/(?P<model>[^:/]+):generat
 class FakeGemini:
     def __init__(self) -> None:
         self.answers: dict[str, str] = {}  # input text -> corrected/rewritten text
-        self.mode = "ok"  # ok | error | slow | garbage
+        self.mode = "ok"  # ok | error | busy (429) | unauthorized (401) | slow | garbage
         self.delay_s = 0.0
+        self.retry_after_s = 1  # the Retry-After a busy answer carries
         self.requests: list[dict] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -40,7 +41,7 @@ class FakeGemini:
 
     def reset(self) -> None:
         self.answers.clear()
-        self.mode, self.delay_s = "ok", 0.0
+        self.mode, self.delay_s, self.retry_after_s = "ok", 0.0, 1
         self.requests.clear()
 
     def _handler(self):
@@ -49,6 +50,13 @@ class FakeGemini:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args) -> None:
                 pass
+
+            def do_GET(self) -> None:
+                """models.get: the cheap call that checks the key."""
+                model = self.path.split("?")[0].rsplit("/", 1)[-1]
+                if not self.headers.get("x-goog-api-key") or fake.mode == "unauthorized":
+                    return self._send(401, {"error": {"code": 401, "message": "API key not valid", "status": "UNAUTHENTICATED"}})
+                self._send(200, {"name": f"models/{model}", "displayName": model, "inputTokenLimit": 1048576})
 
             def do_POST(self) -> None:
                 match = _PATH.match(self.path.split("?")[0])
@@ -61,6 +69,11 @@ class FakeGemini:
                 fake.requests.append({"model": match["model"], "text": text, "body": body})
                 if fake.mode == "error":
                     return self._send(500, {"error": {"code": 500, "message": "internal", "status": "INTERNAL"}})
+                if fake.mode == "busy":
+                    quota = {"error": {"code": 429, "message": "quota exceeded", "status": "RESOURCE_EXHAUSTED"}}
+                    return self._send(429, quota, {"retry-after": str(fake.retry_after_s)})
+                if fake.mode == "unauthorized":
+                    return self._send(401, {"error": {"code": 401, "message": "API key not valid", "status": "UNAUTHENTICATED"}})
                 if fake.mode == "slow":
                     time.sleep(fake.delay_s)
                 answer = "not json {" if fake.mode == "garbage" else json.dumps({"text": fake.answers.get(text, text)})
@@ -73,9 +86,11 @@ class FakeGemini:
                     },
                 )
 
-            def _send(self, status: int, payload: dict) -> None:
+            def _send(self, status: int, payload: dict, headers: dict | None = None) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()

@@ -1,0 +1,48 @@
+"""FallbackMode over HTTP (GET/PUT /v1/admin/fallback), and refusing new work while draining."""
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from deployments.fallback import FallbackChange, FallbackMode
+from deployments.ingress.auth import require
+from deployments.ingress.deps import current
+from deployments.ingress.service import Ingress
+from serve.errors import Unavailable
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
+
+
+async def fallback_view(api: Ingress) -> dict:
+    """What the operator set, what applies now, and whether every replica shares it."""
+    state = await api.fallback.current()
+    return {
+        "mode": state["mode"],
+        "effective": api.mode().wire(),
+        "openCircuits": api.engines.open_circuits(),
+        "shared": api.fallback.shared,
+        "draining": state["draining"],
+    }
+
+
+@router.get("/fallback", dependencies=[require("admin")])
+async def get_fallback(api: Ingress = Depends(current)) -> dict:
+    return await fallback_view(api)
+
+
+@router.put("/fallback", dependencies=[require("admin")])
+async def put_fallback(change: FallbackChange, api: Ingress = Depends(current)) -> dict:
+    state = await api.fallback.current()
+    mode = FallbackMode(**{**state["mode"], **change.model_dump(by_alias=True, exclude_none=True)})
+    await api.fallback.update(mode=mode)
+    api.log.warning("fallback mode set to %s", mode.wire())
+    return await fallback_view(api)
+
+
+async def refuse_while_draining(request: Request, call_next) -> Response:
+    """While the serve command drains, new requests get 503 with Retry-After; those already in go on."""
+    api = request.app.dependency_overrides.get(current, current)()
+    if api.fallback.draining and request.url.path != "/healthz":
+        from deployments.ingress import error_response  # the package imports this module
+
+        return error_response(request, Unavailable("the service is shutting down; retry shortly", retry_after=5))
+    return await call_next(request)

@@ -1,0 +1,148 @@
+"""The serve command's supervisor (`python -m serve run`): one process that owns the rest.
+
+It checks the ports it needs (a taken one is reported in one line naming what holds
+it), starts the embedded MongoDB-wire server when MONGODB_URI is not set, starts Ray
+and Serve with serve_config.yaml's options, and waits. On SIGTERM or SIGINT it drains:
+replicas answer new requests 503 with Retry-After while those already in are answered
+(Serve waits for them as it deletes the app), then Serve, Ray, HAProxy and the
+MongoDB server are stopped, and the exit code is 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import threading
+import time
+
+import psutil
+
+from serve.local import serve_runtime_env
+from serve.settings import Settings
+
+
+def port_holder(port: int) -> str:
+    """Who listens on `port`, in words an operator can act on."""
+    try:
+        listeners = [c for c in psutil.net_connections(kind="inet") if c.laddr and c.laddr.port == port and c.status == "LISTEN"]
+    except psutil.AccessDenied:
+        listeners = []
+    for conn in listeners:
+        if conn.pid:
+            try:
+                process = psutil.Process(conn.pid)
+                return f"{process.name()} (pid {conn.pid}: {' '.join(process.cmdline())[:120]}); stop it with `kill {conn.pid}`"
+            except psutil.Error:
+                return f"pid {conn.pid}; stop it with `kill {conn.pid}`"
+    return "another process (not visible to this user; `ss -ltnp` as root shows it)"
+
+
+def taken_ports(ports: dict[str, int]) -> list[str]:
+    """One line per port that cannot be bound on every interface (as HAProxy binds them)."""
+    lines = []
+    for what, port in ports.items():
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("0.0.0.0", port))
+            except OSError:
+                lines.append(f"cannot start: port {port} ({what}) is taken by {port_holder(port)}, or choose another port")
+    return lines
+
+
+def needed_ports(settings: Settings, env: dict[str, str]) -> dict[str, int]:
+    ports = {"PORT, the HTTP API": settings.port}
+    if env.get("RAY_SERVE_ENABLE_HA_PROXY") == "1":
+        ports["RAY_SERVE_HAPROXY_STATS_PORT"] = int(env.get("RAY_SERVE_HAPROXY_STATS_PORT", "8404"))
+        ports["RAY_SERVE_HAPROXY_METRICS_PORT"] = int(env.get("RAY_SERVE_HAPROXY_METRICS_PORT", "9101"))
+    return ports
+
+
+def set_draining(settings: Settings, app_name: str | None, draining: bool) -> None:
+    """Tell every replica (through the shared FallbackMode state) whether the service drains."""
+    from ray import serve
+
+    from deployments.fallback import SharedState
+
+    holder = serve.get_deployment_handle("Fallback", app_name=app_name) if app_name and not settings.redis_url else None
+    asyncio.run(SharedState(settings, holder).update(draining=draining))
+
+
+def deploy(config: dict, settings: Settings) -> list[str]:
+    """Serve started with the config's HTTP and logging options, and each application deployed; their names."""
+    from ray import serve
+
+    from serve.graph import build_graph
+
+    serve.start(
+        proxy_location=config.get("proxy_location"), http_options=config.get("http_options"), logging_config=config.get("logging_config")
+    )
+    names = []
+    for app in config["applications"]:
+        options = {d["name"]: {k: v for k, v in d.items() if k != "name"} for d in app.get("deployments", [])}
+        app_settings = settings.model_copy(update=app.get("args") or {})
+        serve.run(build_graph(app_settings, options), name=app["name"], route_prefix=app.get("route_prefix", "/"))
+        names.append(app["name"])
+    return names
+
+
+def stop_all(names: list[str], settings: Settings, children: list[psutil.Process]) -> None:
+    """Drain, then stop Serve and Ray, then whatever they started that is still running (HAProxy)."""
+    import ray
+    from ray import serve
+
+    if names:
+        for name in names:
+            set_draining(settings, name, True)
+        time.sleep(2 * settings.status_interval_s + 0.5)  # every replica has read it
+        for name in names:
+            serve.delete(name)  # Serve waits for each replica's requests in flight
+    if ray.is_initialized():
+        serve.shutdown()
+        ray.shutdown()
+    children = [c for c in children if c.is_running()]
+    for child in children:
+        child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=10)
+    for child in alive:
+        child.kill()
+
+
+def supervise(config: dict) -> int:
+    import ray
+
+    env = serve_runtime_env()
+    os.environ.update(env)
+    settings = Settings()
+    problems = taken_ports(needed_ports(settings, env))
+    if problems:
+        print("\n".join(problems), flush=True)
+        return 1
+    stop = threading.Event()
+    embedded = None
+    if not settings.mongodb_uri:
+        from serve.store_cli import start_embedded
+
+        embedded = start_embedded(settings)  # sets MONGODB_URI
+        settings = Settings()
+    names: list[str] = []
+    try:
+        ray.init(configure_logging=False, log_to_driver=True)
+        for signum in (signal.SIGTERM, signal.SIGINT):  # after ray.init, which installs its own
+            signal.signal(signum, lambda *_: stop.set())
+        if settings.redis_url:
+            set_draining(settings, None, False)  # a drain cut short by a hard kill leaves it set in Redis
+        names = deploy(config, settings)
+        print(f"serving on http://127.0.0.1:{settings.port}  (SIGTERM or Ctrl-C drains and stops)", flush=True)
+        while not stop.wait(1.0):
+            pass
+        print("draining: new requests get 503 with Retry-After; requests in flight are answered", flush=True)
+    finally:
+        mine = [c for c in psutil.Process().children(recursive=True) if embedded is None or c.pid != embedded.proc.pid]
+        stop_all(names, settings, mine)
+        if embedded is not None:
+            embedded.stop()
+    print("stopped", flush=True)
+    return 0
