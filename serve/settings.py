@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     google_ai_api_key: str | None = Field(None, validation_alias=AliasChoices("GOOGLE_AI_API_KEY", "google_ai_api_key"))
     t5_model_path: str = Field("/opt/models/t5", validation_alias=AliasChoices("T5_MODEL_PATH", "t5_model_path"))
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", validation_alias=AliasChoices("LOG_LEVEL", "log_level"))
+    log_dir: str = "/var/log/ai-writing/"  # JSON log files, rotated, one per process (a temp dir when not writable)
 
     # Cache (the guide's CacheConfig).
     cache_ttl_suggestions_s: int = 3600
