@@ -34,9 +34,9 @@ $(MONGO_STAMP):
 	$(MONGO_VENV)/bin/python -m pip install -q 'mongoeco[wire]==4.11.0'
 	touch $(MONGO_STAMP)
 
-# Real services for the tests: redis-server, and Chromium for the browser test.
+# Real services for the tests: redis-server, Chromium for the browser test, Prometheus (and promtool) for the monitoring tests.
 system-deps:
-	@if ! command -v redis-server >/dev/null || ! command -v chromium >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server chromium >/dev/null; \
-	  else echo "install redis-server and chromium (Debian: apt-get install redis-server chromium)"; exit 1; fi; \
+	@if ! command -v redis-server >/dev/null || ! command -v chromium >/dev/null || ! command -v promtool >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server chromium prometheus >/dev/null; \
+	  else echo "install redis-server, chromium and prometheus (Debian: apt-get install redis-server chromium prometheus)"; exit 1; fi; \
 	fi

@@ -18,6 +18,7 @@ from typing import Awaitable, Callable, Protocol
 
 import cachetools
 
+from serve import metrics
 from serve.logging import get_logger
 from serve.settings import Settings
 
@@ -129,7 +130,7 @@ class ResponseCache:
     def __init__(self, settings: Settings, backend: CacheBackend | None = None):
         self._settings = settings
         self._backend = backend or make_backend(settings)
-        self._log = get_logger(settings.log_level)
+        self._log = get_logger(settings)
         self.hits = 0
         self.misses = 0
         self.errors = 0
@@ -159,7 +160,8 @@ class ResponseCache:
         hit = entry is not None and entry["fresh_until"] >= time.time()
         self.hits += hit
         self.misses += not hit
-        return json.loads(raw) if hit else None
+        metrics.cache_lookup(kind, hit, self.hits, self.misses)
+        return entry["value"] if hit else None
 
     async def set(self, kind: str, parts: list, value: dict) -> None:
         try:
@@ -191,4 +193,5 @@ class ResponseCache:
 
     def _failed(self, operation: str, exc: Exception) -> None:
         self.errors += 1
+        metrics.cache_error(operation)
         self._log.warning("cache %s failed on %s: %s", operation, self._backend.name, exc)

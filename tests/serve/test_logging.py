@@ -1,11 +1,25 @@
-"""JSON log lines in the guide's ErrorLog shape."""
+"""JSON log lines in the guide's ErrorLog shape, to a rotated file under the configured directory."""
 
 from __future__ import annotations
 
 import json
 import logging
 
-from serve.logging import JsonFormatter, get_logger
+import pytest
+
+from serve import logging as service_logging
+from serve.logging import JsonFormatter, annotate, get_logger, request_context
+from serve.settings import Settings
+
+
+def lines(directory) -> list[dict]:
+    return [json.loads(line) for path in sorted(directory.glob("*.log")) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture()
+def log_dir(tmp_path):
+    yield tmp_path
+    get_logger(Settings())  # back to the session's level and directory
 
 
 def test_a_log_line_is_the_guides_error_log_shape():
@@ -21,7 +35,40 @@ def test_a_log_line_is_the_guides_error_log_shape():
     assert line["context"] == {"requestId": "r-1", "path": "/v1/suggestions", "method": "POST"}
 
 
-def test_the_configured_level_holds_for_later_callers():
-    get_logger("warning")
-    assert get_logger().level == logging.WARNING
-    get_logger("info")
+def test_lines_go_to_a_file_in_the_configured_directory_at_the_configured_level(log_dir):
+    log = get_logger(Settings(log_dir=str(log_dir), log_level="warning"))
+    log.info("not at this level")
+    log.warning("cache set failed on redis")
+    assert [(entry["level"], entry["message"]) for entry in lines(log_dir)] == [("warn", "cache set failed on redis")]
+    assert get_logger().level == logging.WARNING  # later callers without settings leave it alone
+
+
+def test_lines_written_during_a_request_carry_its_context_and_nothing_after_it(log_dir):
+    log = get_logger(Settings(log_dir=str(log_dir)))
+    with request_context(requestId="r-9", path="/v1/rewrite", method="POST"):
+        annotate(userId="u-1")
+        log.warning("engine t5 failed")
+    log.warning("background refresh failed")
+    first, second = lines(log_dir)
+    assert first["context"] == {"requestId": "r-9", "path": "/v1/rewrite", "method": "POST", "userId": "u-1"}
+    assert second["context"] == {}
+
+
+def test_files_rotate_past_their_size(log_dir, monkeypatch):
+    monkeypatch.setattr(service_logging, "FILE_MAX_BYTES", 2000)
+    log = get_logger(Settings(log_dir=str(log_dir)))
+    for n in range(200):
+        log.info("line %d", n)
+    assert sorted(p.name.split(".log")[1] for p in log_dir.iterdir()) == ["", ".1", ".2", ".3", ".4", ".5"]
+    assert all(len(p.read_bytes()) <= 2000 for p in log_dir.iterdir())
+
+
+def test_an_unwritable_directory_falls_back_with_a_warning(log_dir):
+    blocker = log_dir / "a-file"
+    blocker.write_text("")
+    log = get_logger(Settings(log_dir=str(blocker / "logs")))
+    fallback = service_logging.log_directory(str(blocker / "logs"))
+    assert fallback != blocker / "logs" and fallback.is_dir()
+    log.warning("still logging")
+    messages = [entry["message"] for entry in lines(fallback)]
+    assert "still logging" in messages

@@ -1,0 +1,78 @@
+"""What the ingress logs, through the real app (FastAPI's TestClient, fake handles behind it):
+an unexpected failure is one JSON line with its stack under the response's request id,
+and every request one access line that never holds the text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from deployments.ingress import app
+from deployments.ingress.deps import current
+from deployments.ingress.service import Ingress
+from serve.logging import get_logger
+from serve.settings import Settings
+from support.handles import FakeHandle
+
+SECRET_TEXT = "My confidential draft about the merger."
+
+
+class BrokenRules:
+    """The rule engine, live by its status, whose analysis fails with a bug."""
+
+    def status(self):
+        return {"engines": {"basic": {"live": True, "version": "rules-1", "auto": True}}, "auto": "basic"}
+
+    def suggest(self, text, tasks, language):
+        return []
+
+    def analyze(self, text):
+        raise KeyError("readability")
+
+
+@pytest.fixture()
+def client(tmp_path):
+    rules = FakeHandle(BrokenRules())
+    api = Ingress(Settings(log_dir=str(tmp_path)), rules, rules)
+    app.dependency_overrides[current] = lambda: api
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client, tmp_path
+    app.dependency_overrides.clear()
+    get_logger(Settings())
+
+
+def log_lines(directory) -> list[dict]:
+    return [json.loads(line) for path in directory.glob("*.log") for line in path.read_text().splitlines()]
+
+
+def test_a_500_is_one_error_line_with_the_stack_under_the_responses_request_id(client):
+    client, log_dir = client
+    response = client.post("/v1/analysis", json={"text": SECRET_TEXT})
+    assert response.status_code == 500
+    body = response.json()
+    assert body["error"]["code"] == "internal_error" and "Traceback" not in response.text and "readability" not in response.text
+    request_id = response.headers["x-request-id"]
+    assert body["error"]["request_id"] == request_id
+    with_stack = [line for line in log_lines(log_dir) if "stack" in line]
+    assert len(with_stack) == 1
+    (error,) = with_stack
+    assert error["level"] == "error" and "KeyError: 'readability'" in error["stack"]
+    assert error["context"]["requestId"] == request_id
+    assert (error["context"]["path"], error["context"]["method"]) == ("/v1/analysis", "POST")
+
+
+def test_each_request_is_one_access_line_without_the_text(client):
+    client, log_dir = client
+    ok = client.post("/v1/suggestions", json={"text": SECRET_TEXT, "engine": "basic"}, headers={"X-Request-ID": "caller-chosen-1"})
+    bad = client.post("/v1/suggestions", json={"text": ""})
+    assert ok.status_code == 200 and bad.status_code == 422
+    access = [line for line in log_lines(log_dir) if "status" in line["context"]]
+    assert [line["context"]["requestId"] for line in access] == ["caller-chosen-1", bad.headers["x-request-id"]]
+    first = access[0]["context"]
+    assert (first["route"], first["status"], first["engine"], first["cached"], first["userId"]) == (
+        "/v1/suggestions", 200, "basic", False, "local"
+    )
+    assert first["latencyMs"] > 0 and access[1]["context"]["status"] == 422
+    assert all(SECRET_TEXT not in path.read_text() and "merger" not in path.read_text() for path in log_dir.glob("*.log"))
