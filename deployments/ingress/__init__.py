@@ -15,11 +15,12 @@ from fastapi.staticfiles import StaticFiles
 from ray import serve
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from deployments.ingress import documents, fallback, languagetool, operations, writing
+from deployments.ingress import documents, fallback, languagetool, metrics, operations, writing
 from deployments.ingress.deps import request_id
 from deployments.ingress.service import Ingress as IngressService
 from serve.errors import BadRequest, ServiceError, Unprocessable, error_body
-from serve.logging import get_logger
+from serve.logging import get_logger, request_context
+from serve.metrics import observe_request
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -29,28 +30,28 @@ app = FastAPI(
     description="Grammar, spelling and style suggestions, rewrites and text analysis from Gemini, T5 or offline rules.",
 )
 app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
-for module in (writing, documents, languagetool, operations, fallback):
+for module in (writing, documents, languagetool, operations, fallback, metrics):
     app.include_router(module.router)
 app.middleware("http")(fallback.refuse_while_draining)
 
 
 @app.middleware("http")
-async def access_log(request: Request, call_next):
+async def observed(request: Request, call_next):
+    """Every request: its log context, one access log line, the request metrics; an
+    unexpected failure is logged with its stack and answered in the one error shape."""
     started = time.perf_counter()
-    response = await call_next(request)
-    get_logger().info(
-        "%s %s %s",
-        request.method,
-        request.url.path,
-        response.status_code,
-        extra={
-            "requestId": request_id(request),
-            "path": request.url.path,
-            "method": request.method,
-            "status": response.status_code,
-            "durationMs": round((time.perf_counter() - started) * 1000, 2),
-        },
-    )
+    with request_context(requestId=request_id(request), path=request.url.path, method=request.method) as context:
+        try:
+            response = await call_next(request)
+        except Exception as exc:
+            get_logger().error("unhandled error: %s", type(exc).__name__, exc_info=exc)
+            response = error_response(request, ServiceError("the server failed to answer; the request id identifies the logs"))
+        seconds = time.perf_counter() - started
+        route = getattr(request.scope.get("route"), "path", "unmatched")  # the template: bounded label values
+        context.update(route=route, status=response.status_code, latencyMs=round(seconds * 1000, 2))
+        get_logger().info("%s %s %s", request.method, route, response.status_code)
+    observe_request(route, request.method, response.status_code, seconds)
+    response.headers.setdefault("X-Request-ID", context["requestId"])
     return response
 
 
@@ -92,14 +93,6 @@ class _HTTPError(ServiceError):
 @app.exception_handler(StarletteHTTPException)
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     return error_response(request, _HTTPError(exc))
-
-
-@app.exception_handler(Exception)
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    get_logger().error(
-        "unhandled error", exc_info=exc, extra={"requestId": request_id(request), "path": request.url.path, "method": request.method}
-    )
-    return error_response(request, ServiceError("the server failed to answer; the request id identifies the logs"))
 
 
 Ingress = serve.ingress(app)(IngressService)
