@@ -11,6 +11,7 @@ Apps are started lazily, so a run of pure unit tests starts none of this.
 from __future__ import annotations
 
 import os
+import tempfile
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from serve.local import serve_runtime_env
 
 os.environ.update(serve_runtime_env(isolated=True))  # before Ray starts: test the data path that `make serve` runs
+os.environ.setdefault("WRITING_LOG_DIR", tempfile.mkdtemp(prefix="writing-logs-"))  # this run's log files, not /var/log
 
 from support.gemini_fake import FakeGemini
 from support.services import RedisServer, deploy, free_port
@@ -30,7 +32,7 @@ def serve_port():
     from ray import serve
 
     port = free_port()
-    ray.init(num_cpus=8, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    ray.init(num_cpus=8, include_dashboard=False, log_to_driver=False, configure_logging=False, _metrics_export_port=free_port())
     serve.start(http_options={"host": "127.0.0.1", "port": port})
     yield port
     serve.shutdown()
