@@ -19,8 +19,15 @@ def start_serve() -> int:
     port = free_port()
     # Logical CPUs above the core count so every deployment fits; a cluster of its
     # own ("local"), never one a test session or user already runs.
-    ray.init(address="local", num_cpus=max(8, os.cpu_count() or 1), include_dashboard=False,
-             log_to_driver=False, configure_logging=False)
+    for attempt in range(3):  # a busy machine can miss Ray's 30 s start-up window
+        try:
+            ray.init(address="local", num_cpus=max(8, os.cpu_count() or 1), include_dashboard=False,
+                     log_to_driver=False, configure_logging=False)
+            break
+        except Exception:
+            ray.shutdown()
+            if attempt == 2:
+                raise
     serve.start(http_options={"host": "127.0.0.1", "port": port})
     return port
 

@@ -1,7 +1,7 @@
 """`python -m serve bench --quick` runs end to end and writes its figures.
 
-A smoke run with a tiny model: it proves the command, the load generator, the peer
-app and the report work. It asserts no timings; docs/benchmarks.md has the figures.
+A smoke run with a tiny model: it proves the command, both backends, the peers, the
+load generator and the report work. It asserts no timings; docs/benchmarks.md has them.
 """
 
 from __future__ import annotations
@@ -14,22 +14,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_quick_bench_writes_a_table_json_and_chart(tmp_path):
-    sections = ["ceiling", "peer", "rules", "batching", "cache"]
+def test_quick_bench_measures_both_backends_against_every_peer(tmp_path):
+    sections = ["ceiling", "parity", "peers", "rules", "graph", "cache"]
     proc = subprocess.run(
         [sys.executable, "-m", "serve", "bench", "--quick", "--only", *sections, "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        cwd=ROOT, capture_output=True, text=True, timeout=1200,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
 
     results = json.loads((tmp_path / "results.json").read_text())
     rows = results["rows"]
-    assert {row["section"] for row in rows} == {"peer", "batching", "cache"}
     assert all(row["ok"] > 0 and row["errors"] == 0 for row in rows), rows
-    batched = next(r for r in rows if r["case"].startswith("graph, @serve.batch") and r["concurrency"] == 32)
-    unbatched = next(r for r in rows if r["case"].startswith("graph, max_batch_size=1") and r["concurrency"] == 32)
-    assert batched["mean_batch"] > 1 and unbatched["mean_batch"] == 1  # the switch really changed batching
-    assert results["rules"]["check"]["words_per_s"] > 0 and results["ceiling"]["batch_16"]["items_per_s"] > 0
+    backends = {b for b, _ in results["backends"]}
+    assert backends == {"transformers", "ctranslate2"}
+    for backend in backends:
+        cases = {(r["case"], r["concurrency"]) for r in rows if r.get("backend") == backend}
+        assert {("graph", 1), ("graph", 32), ("peer: naive", 32), ("peer: serial", 32), ("peer: queue", 32)} <= cases
+        busy = next(r for r in rows if r.get("backend") == backend and r["case"] == "graph" and r["concurrency"] == 32)
+        assert busy["mean_batch"] > 1  # concurrent callers really shared batches
+        assert results["ceiling"][backend]["batch_16"]["items_per_s"] > 0
+    assert results["parity"]["ctranslate2_float32"]["identical_share"] == 1.0
     assert {t["target"] for t in results["targets"] if t["met"] is None} == set()  # every target was measured
 
     assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
