@@ -4,6 +4,44 @@ the data-protection commands (encryption keys, retention, backups)."""
 from __future__ import annotations
 
 import argparse
+import asyncio
+from contextlib import asynccontextmanager
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+
+def progress_bar() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+
+
+@asynccontextmanager
+async def database(settings):
+    """The configured database; with no MONGODB_URI, the embedded server's data file
+    (served for the length of the command: stop the service first)."""
+    from pymongo import AsyncMongoClient
+
+    from serve.mongo import DATABASE, EmbeddedMongo
+
+    embedded = None if settings.mongodb_uri else EmbeddedMongo().start()
+    client = AsyncMongoClient(settings.mongodb_uri or embedded.uri)
+    try:
+        yield client.get_default_database(default=DATABASE)
+    finally:
+        await client.close()
+        if embedded:
+            embedded.stop()
+
+
+def _run(job) -> int:
+    """Run `job(settings, db)` (a coroutine function) against the configured database."""
+    from serve.settings import Settings
+
+    async def main() -> int:
+        settings = Settings()
+        async with database(settings) as db:
+            return await job(settings, db)
+
+    return asyncio.run(main())
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
@@ -14,9 +52,136 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands, models) -> None:
-    """Register the commands on the top-level parser's subparsers (and `models`'s)."""
-    keys = commands.add_parser("keys", help="data keys for encryption at rest").add_subparsers(dest="keys_command", required=True)
+def cmd_keys_retire(args: argparse.Namespace) -> int:
+    from pipelines.reencrypt import key_usage
+    from serve.crypto import KeyRing
+    from serve.store import SEALED_FIELDS
+
+    async def job(settings, db) -> int:
+        ring = KeyRing.from_settings(settings)
+        smaller = ring.without(args.key_id)
+        still = (await key_usage(db, ring, SEALED_FIELDS)).get(args.key_id, 0)
+        if still:
+            print(f"{args.key_id} still seals {still} value(s); run `python -m serve reencrypt` first")
+            return 1
+        if smaller.source is None:
+            print(smaller.to_json())
+        else:
+            smaller.save()
+            print(f"retired {args.key_id} from {smaller.source}")
+        return 0
+
+    return _run(job)
+
+
+def cmd_reencrypt(args: argparse.Namespace) -> int:
+    from pipelines.reencrypt import reencrypt
+    from serve.crypto import KeyRing
+    from serve.store import SEALED_FIELDS
+
+    async def job(settings, db) -> int:
+        with progress_bar() as progress:
+            report = await reencrypt(db, KeyRing.from_settings(settings), SEALED_FIELDS, args.batch_size, progress)
+        print("\n".join(report.lines()))
+        return 1 if report.failed else 0
+
+    return _run(job)
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from pipelines.retention import policy, purge
+
+    async def job(settings, db) -> int:
+        removed = await purge(db, settings)
+        for rule in policy(settings):
+            print(f"{rule.collection}: removed {removed[rule.collection]} older than {rule.days} days (by {rule.field})")
+        return 0
+
+    return _run(job)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pipelines.backup import backup
+
+    async def job(settings, db) -> int:
+        with progress_bar() as progress:
+            manifest = await backup(db, args.out_dir, progress)
+        total = sum(entry["documents"] for entry in manifest["collections"].values())
+        print(f"backed up {total} documents in {len(manifest['collections'])} collections of {db.name} to {args.out_dir}")
+        return 0
+
+    return _run(job)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pipelines.backup import BackupError, restore
+
+    async def job(settings, db) -> int:
+        try:
+            with progress_bar() as progress:
+                report = await restore(db, args.dir, args.mode, progress)
+        except BackupError as exc:
+            print(f"refused: {exc}; nothing was written")
+            return 2
+        for name, count in report.inserted.items():
+            print(f"{db.name}.{name}: {count} restored" + (f", {report.kept[name]} already there and kept" if args.mode == "merge" else ""))
+        return 0
+
+    return _run(job)
+
+
+def cmd_models_backup(args: argparse.Namespace) -> int:
+    from pipelines.model_archive import backup
+    from serve.settings import Settings
+
+    with progress_bar() as progress:
+        digest = backup(args.path or Settings().t5_model_path, args.archive, progress)
+    print(f"wrote {args.archive} (sha256 {digest}) and its .sha256")
+    return 0
+
+
+def cmd_models_restore(args: argparse.Namespace) -> int:
+    from pipelines.model_archive import ArchiveError, restore
+    from serve.settings import Settings
+
+    try:
+        with progress_bar() as progress:
+            target = restore(args.archive, args.path or Settings().t5_model_path, progress)
+    except ArchiveError as exc:
+        print(f"refused: {exc}")
+        return 2
+    print(f"restored {args.archive} into {target}")
+    return 0
+
+
+def add_commands(commands, models) -> argparse._SubParsersAction:
+    """Register the commands on the top-level parser's subparsers (and `models`'s); gives
+    `keys`'s subparsers, which the API key commands join."""
+    keys = commands.add_parser("keys", help="API keys, and data keys for encryption at rest").add_subparsers(dest="keys_command", required=True)
     rotate = keys.add_parser("rotate-data-key", help="add a new data key; new writes use it")
     rotate.add_argument("--file", help="the key file to add to (created if missing; default: the configured ring)")
     rotate.set_defaults(func=cmd_keys_rotate)
+    retire = keys.add_parser("retire-data-key", help="remove an older data key that no stored value uses")
+    retire.add_argument("key_id")
+    retire.set_defaults(func=cmd_keys_retire)
+
+    reencrypt = commands.add_parser("reencrypt", help="reseal values sealed with older data keys (resumable)")
+    reencrypt.add_argument("--batch-size", type=int, default=500)
+    reencrypt.set_defaults(func=cmd_reencrypt)
+    commands.add_parser("purge", help="remove what has outlived its retention period").set_defaults(func=cmd_purge)
+    backup = commands.add_parser("backup", help="dump the database (mongodump layout, checksummed)")
+    backup.add_argument("out_dir")
+    backup.set_defaults(func=cmd_backup)
+    restore = commands.add_parser("restore", help="load a backup after verifying it")
+    restore.add_argument("dir")
+    mode = restore.add_mutually_exclusive_group()
+    mode.add_argument("--drop", dest="mode", action="store_const", const="drop", help="replace each collection (default)")
+    mode.add_argument("--merge", dest="mode", action="store_const", const="merge", help="add missing documents, keep the rest")
+    restore.set_defaults(func=cmd_restore, mode="drop")
+
+    for verb, func, what in (("backup", cmd_models_backup, "write"), ("restore", cmd_models_restore, "restore from")):
+        sub = models.add_parser(verb, help=f"{what} a checksummed tar.gz of T5_MODEL_PATH")
+        sub.add_argument("archive")
+        sub.add_argument("--path", help="model directory (default: T5_MODEL_PATH)")
+        sub.set_defaults(func=func)
+    return keys
