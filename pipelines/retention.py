@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from serve.store import DOCUMENTS, EVENTS
+
 
 @dataclass(frozen=True)
 class Retention:
@@ -24,10 +26,10 @@ class Retention:
 
 
 def policy(settings) -> list[Retention]:
-    """What expires, after how long; the store's TTL indexes are declared from the same list."""
+    """What expires, after how long (the same settings size the store's TTL indexes)."""
     return [
-        Retention("documents", "updated_at", settings.retention_user_content_days),
-        Retention("analytics_events", "created_at", settings.retention_analytics_days),
+        Retention(DOCUMENTS, "updated_at", settings.retention_user_content_days),
+        Retention(EVENTS, "created_at", settings.retention_analytics_days),
     ]
 
 

@@ -16,18 +16,17 @@ def progress_bar() -> Progress:
 
 @asynccontextmanager
 async def database(settings):
-    """The configured database; with no MONGODB_URI, the embedded server's data file
-    (served for the length of the command: stop the service first)."""
-    from pymongo import AsyncMongoClient
+    """The configured database; with no MONGODB_URI, the embedded server's data under var/
+    (served and migrated for the length of the command: stop the service first)."""
+    from serve.store import connect
+    from serve.store_cli import start_embedded
 
-    from serve.mongo import DATABASE, EmbeddedMongo
-
-    embedded = None if settings.mongodb_uri else EmbeddedMongo().start()
-    client = AsyncMongoClient(settings.mongodb_uri or embedded.uri)
+    embedded = None if settings.mongodb_uri else start_embedded(settings)
+    db = connect(settings.model_copy(update={"mongodb_uri": embedded.uri}) if embedded else settings)
     try:
-        yield client.get_default_database(default=DATABASE)
+        yield db
     finally:
-        await client.close()
+        await db.client.close()
         if embedded:
             embedded.stop()
 

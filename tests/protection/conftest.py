@@ -1,4 +1,4 @@
-"""A database of its own per test, on the real MongoDB-wire server."""
+"""A database of its own per test, on the session's real MongoDB-wire server (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,6 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from serve.crypto import DataKey, KeyRing
-from serve.mongo import EmbeddedMongo
-
-
-@pytest.fixture(scope="session")
-def mongo_server(tmp_path_factory):
-    with EmbeddedMongo(tmp_path_factory.mktemp("mongo") / "data.sqlite") as server:
-        yield server
 
 
 @pytest.fixture()
@@ -23,8 +16,8 @@ def anyio_backend():
 
 
 @pytest.fixture()
-async def db(mongo_server):
-    client = AsyncMongoClient(mongo_server.uri)
+async def db(mongo):
+    client = AsyncMongoClient(mongo.uri)
     database = client[f"protection_{uuid4().hex[:10]}"]
     yield database
     await client.drop_database(database.name)

@@ -34,9 +34,9 @@ async def seed(db, ring) -> dict[str, list[dict]]:
     await db.documents.insert_many(documents)
     await db.documents.create_index([("owner", 1), ("updated_at", -1)], name="owner_recent")
     await db.documents.create_index("updated_at", name="retention", expireAfterSeconds=90 * 86400)
-    await db.analytics_events.insert_many(events)
-    await db.analytics_events.create_index("created_at", name="retention", expireAfterSeconds=30 * 86400)
-    return {"documents": documents, "analytics_events": events}
+    await db.events.insert_many(events)
+    await db.events.create_index("created_at", name="retention", expireAfterSeconds=30 * 86400)
+    return {"documents": documents, "events": events}
 
 
 async def snapshot(db) -> dict:
@@ -53,15 +53,15 @@ async def test_backup_drop_restore_gives_identical_documents(db, ring, tmp_path)
     seeded = await seed(db, ring)
     before = await snapshot(db)
     manifest = await backup(db, tmp_path / "backup")
-    assert manifest["collections"] == {"analytics_events": {"documents": 40}, "documents": {"documents": 25}}
+    assert manifest["collections"] == {"events": {"documents": 40}, "documents": {"documents": 25}}
     assert sorted(p.name for p in (tmp_path / "backup" / db.name).iterdir()) == [
-        "analytics_events.bson", "analytics_events.metadata.json", "documents.bson", "documents.metadata.json"]
+        "documents.bson", "documents.metadata.json", "events.bson", "events.metadata.json"]
     assert b"Body" not in (tmp_path / "backup" / db.name / "documents.bson").read_bytes()  # still sealed
 
     await db.client.drop_database(db.name)
     report = await restore(db, tmp_path / "backup", "drop")
 
-    assert report.inserted == {"analytics_events": 40, "documents": 25}
+    assert report.inserted == {"events": 40, "documents": 25}
     assert await snapshot(db) == before
     for original in seeded["documents"]:  # and field by field, as any reader decodes them
         expected = bson.decode(bson.encode(original))
@@ -75,13 +75,13 @@ async def test_backup_drop_restore_gives_identical_documents(db, ring, tmp_path)
 async def test_merge_adds_what_is_missing_and_keeps_what_is_there(db, ring, tmp_path):
     await seed(db, ring)
     await backup(db, tmp_path / "backup")
-    kept = await db.analytics_events.find_one_and_update({"_id": "evt-0"}, {"$set": {"endpoint": "/v1/rewrite"}})
-    await db.analytics_events.delete_many({"_id": {"$in": ["evt-1", "evt-2"]}})
+    kept = await db.events.find_one_and_update({"_id": "evt-0"}, {"$set": {"endpoint": "/v1/rewrite"}})
+    await db.events.delete_many({"_id": {"$in": ["evt-1", "evt-2"]}})
     report = await restore(db, tmp_path / "backup", "merge")
-    assert report.inserted == {"analytics_events": 2, "documents": 0}
-    assert report.kept == {"analytics_events": 38, "documents": 25}
-    assert (await db.analytics_events.find_one({"_id": kept["_id"]}))["endpoint"] == "/v1/rewrite"
-    assert await db.analytics_events.count_documents({}) == 40
+    assert report.inserted == {"events": 2, "documents": 0}
+    assert report.kept == {"events": 38, "documents": 25}
+    assert (await db.events.find_one({"_id": kept["_id"]}))["endpoint"] == "/v1/rewrite"
+    assert await db.events.count_documents({}) == 40
 
 
 def corrupt_byte(path):
@@ -92,7 +92,7 @@ def corrupt_byte(path):
 
 @pytest.mark.parametrize(("damage", "message"), [
     (lambda d, name: corrupt_byte(d / name / "documents.bson"), "documents.bson does not match the manifest"),
-    (lambda d, name: (d / name / "analytics_events.metadata.json").unlink(), "backup files missing"),
+    (lambda d, name: (d / name / "events.metadata.json").unlink(), "backup files missing"),
     (lambda d, name: (d / MANIFEST).unlink(), "no manifest.json: not a complete backup"),
     (lambda d, name: (d / name / "stray.bson").write_bytes(b"\x05\x00\x00\x00\x00"), "files not in the manifest"),
 ], ids=["altered-bson", "missing-metadata", "no-manifest", "stray-file"])
@@ -100,7 +100,7 @@ async def test_a_damaged_backup_is_refused_before_anything_is_written(db, ring, 
     await seed(db, ring)
     await backup(db, tmp_path / "backup")
     await db.documents.delete_many({"owner": "user-0"})
-    await db.analytics_events.insert_one({"_id": "evt-after-backup", "created_at": datetime.now(timezone.utc)})
+    await db.events.insert_one({"_id": "evt-after-backup", "created_at": datetime.now(timezone.utc)})
     before = await snapshot(db)
     damage(tmp_path / "backup", db.name)
 
