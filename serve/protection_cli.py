@@ -31,16 +31,22 @@ async def database(settings):
             embedded.stop()
 
 
-def _run(job) -> int:
-    """Run `job(settings, db)` (a coroutine function) against the configured database."""
-    from serve.settings import Settings
+def on_database(job):
+    """A command whose body, `await job(args, settings, db)`, runs against the configured database."""
+    from functools import wraps
 
-    async def main() -> int:
-        settings = Settings()
-        async with database(settings) as db:
-            return await job(settings, db)
+    @wraps(job)
+    def command(args: argparse.Namespace) -> int:
+        from serve.settings import Settings
 
-    return asyncio.run(main())
+        async def main() -> int:
+            settings = Settings()
+            async with database(settings) as db:
+                return await job(args, settings, db)
+
+        return asyncio.run(main())
+
+    return command
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
@@ -51,82 +57,72 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_keys_retire(args: argparse.Namespace) -> int:
+@on_database
+async def cmd_keys_retire(args: argparse.Namespace, settings, db) -> int:
     from pipelines.reencrypt import key_usage
     from serve.crypto import KeyRing
     from serve.store import SEALED_FIELDS
 
-    async def job(settings, db) -> int:
-        ring = KeyRing.from_settings(settings)
-        smaller = ring.without(args.key_id)
-        still = (await key_usage(db, ring, SEALED_FIELDS)).get(args.key_id, 0)
-        if still:
-            print(f"{args.key_id} still seals {still} value(s); run `python -m serve reencrypt` first")
-            return 1
-        if smaller.source is None:
-            print(smaller.to_json())
-        else:
-            smaller.save()
-            print(f"retired {args.key_id} from {smaller.source}")
-        return 0
-
-    return _run(job)
+    ring = KeyRing.from_settings(settings)
+    smaller = ring.without(args.key_id)
+    still = (await key_usage(db, ring, SEALED_FIELDS)).get(args.key_id, 0)
+    if still:
+        print(f"{args.key_id} still seals {still} value(s); run `python -m serve reencrypt` first")
+        return 1
+    if smaller.source is None:
+        print(smaller.to_json())
+    else:
+        smaller.save()
+        print(f"retired {args.key_id} from {smaller.source}")
+    return 0
 
 
-def cmd_reencrypt(args: argparse.Namespace) -> int:
+@on_database
+async def cmd_reencrypt(args: argparse.Namespace, settings, db) -> int:
     from pipelines.reencrypt import reencrypt
     from serve.crypto import KeyRing
     from serve.store import SEALED_FIELDS
 
-    async def job(settings, db) -> int:
-        with progress_bar() as progress:
-            report = await reencrypt(db, KeyRing.from_settings(settings), SEALED_FIELDS, args.batch_size, progress)
-        print("\n".join(report.lines()))
-        return 1 if report.failed else 0
-
-    return _run(job)
+    with progress_bar() as progress:
+        report = await reencrypt(db, KeyRing.from_settings(settings), SEALED_FIELDS, args.batch_size, progress)
+    print("\n".join(report.lines()))
+    return 1 if report.failed else 0
 
 
-def cmd_purge(args: argparse.Namespace) -> int:
+@on_database
+async def cmd_purge(args: argparse.Namespace, settings, db) -> int:
     from pipelines.retention import policy, purge
 
-    async def job(settings, db) -> int:
-        removed = await purge(db, settings)
-        for rule in policy(settings):
-            print(f"{rule.collection}: removed {removed[rule.collection]} older than {rule.days} days (by {rule.field})")
-        return 0
-
-    return _run(job)
+    removed = await purge(db, settings)
+    for rule in policy(settings):
+        print(f"{rule.collection}: removed {removed[rule.collection]} older than {rule.days} days (by {rule.field})")
+    return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
+@on_database
+async def cmd_backup(args: argparse.Namespace, settings, db) -> int:
     from pipelines.backup import backup
 
-    async def job(settings, db) -> int:
-        with progress_bar() as progress:
-            manifest = await backup(db, args.out_dir, progress)
-        total = sum(entry["documents"] for entry in manifest["collections"].values())
-        print(f"backed up {total} documents in {len(manifest['collections'])} collections of {db.name} to {args.out_dir}")
-        return 0
-
-    return _run(job)
+    with progress_bar() as progress:
+        manifest = await backup(db, args.out_dir, progress)
+    total = sum(entry["documents"] for entry in manifest["collections"].values())
+    print(f"backed up {total} documents in {len(manifest['collections'])} collections of {db.name} to {args.out_dir}")
+    return 0
 
 
-def cmd_restore(args: argparse.Namespace) -> int:
+@on_database
+async def cmd_restore(args: argparse.Namespace, settings, db) -> int:
     from pipelines.backup import BackupError, restore
 
-    async def job(settings, db) -> int:
-        try:
-            with progress_bar() as progress:
-                report = await restore(db, args.dir, args.mode, progress)
-        except BackupError as exc:
-            print(f"refused: {exc}; nothing was written")
-            return 2
-        for name, count in report.inserted.items():
-            print(f"{db.name}.{name}: {count} restored" + (f", {report.kept[name]} already there and kept" if args.mode == "merge" else ""))
-        return 0
-
-    return _run(job)
+    try:
+        with progress_bar() as progress:
+            report = await restore(db, args.dir, args.mode, progress)
+    except BackupError as exc:
+        print(f"refused: {exc}; nothing was written")
+        return 2
+    for name, count in report.inserted.items():
+        print(f"{db.name}.{name}: {count} restored" + (f", {report.kept[name]} already there and kept" if args.mode == "merge" else ""))
+    return 0
 
 
 def cmd_models_backup(args: argparse.Namespace) -> int:
