@@ -83,12 +83,30 @@ class EmbeddedMongo:
         self.stop()
 
 
+def _insert_without_full_scan() -> None:
+    """mongoeco checks every inserted _id against every stored document (so that numeric ids
+    such as 1 and 1.0 collide), which makes inserting n documents O(n^2): 200 inserts took
+    52 s. Other ids are already caught by their storage key, so scan only for numeric ones."""
+    from mongoeco.core.identity import id_contains_numeric_value
+    from mongoeco.engines.sqlite import SQLiteEngine
+
+    validate = SQLiteEngine._validate_document_against_unique_indexes
+
+    def validate_by_key(self, db_name, coll_name, document, *, scan_payload_id=False, **options):
+        scan = scan_payload_id and id_contains_numeric_value(document.get("_id"))
+        return validate(self, db_name, coll_name, document, scan_payload_id=scan, **options)
+
+    SQLiteEngine._validate_document_against_unique_indexes = validate_by_key
+
+
 async def _serve(path: str, port: int) -> None:
     import asyncio
     import signal
 
     from mongoeco.engines.sqlite import SQLiteEngine
     from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
+
+    _insert_without_full_scan()
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
