@@ -91,6 +91,7 @@ class Checker:
         self.low = [norm(t[2]) for t in self.toks]
         self.eff = list(self.low)  # lower-case words after spelling correction
         self.starts = [t[0] for t in self.toks]
+        self._linked = [bool(gap) and gap.isspace() for gap in (text[x[1] : y[0]] for x, y in zip(self.toks, self.toks[1:]))]
         self.sentences = [
             Sentence(s, e, bisect.bisect_left(self.starts, s), bisect.bisect_left(self.starts, e)) for s, e in sentence_spans(text)
         ]
@@ -111,10 +112,7 @@ class Checker:
 
     def linked(self, i: int) -> bool:
         """Token i and token i+1 are separated by whitespace only (same phrase)."""
-        if i < 0 or i + 1 >= len(self.toks):
-            return False
-        gap = self.text[self.toks[i][1] : self.toks[i + 1][0]]
-        return bool(gap) and gap.isspace()
+        return 0 <= i < len(self._linked) and self._linked[i]
 
     def hyphenated(self, i: int) -> bool:
         s, e, _ = self.toks[i]

@@ -120,4 +120,14 @@ def other_pairs(c, i: int, x) -> None:
         c.tok_edit(i, "quite", "Did you mean 'quite' (rather)? 'Quiet' means 'not loud'.", "CONFUSION_QUIET_QUITE")
 
 
-RULES = (their_there, its_it_s, your_you_re, then_than, affect_effect, lose_loose, to_too, other_pairs)
+# Each rule with the words (token i, lower case) that can trigger it.
+RULES = (
+    (their_there, {"their", "there", "they're"}),
+    (its_it_s, {"its", "it's"}),
+    (your_you_re, {"your", "you're", "who's", "whose"}),
+    (then_than, G.comparatives | {"than"}),
+    (affect_effect, {"affect", "affects", "effect", "effects"}),
+    (lose_loose, {"loose", "loosing", "is", "are", "was", "were", "too", "very", "came", "come", "comes"}),
+    (to_too, G.obj_pronouns | {"to", "too", "there", "here"}),
+    (other_pairs, {"grate", "excepted", "except", "excepts", "weather", "quiet"}),
+)

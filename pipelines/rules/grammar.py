@@ -153,7 +153,7 @@ def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
             return
         if noun in G.too_adj or noun in G.its_adj:
             return  # an adjective: "the long walk"
-        if noun in G.third_person or not c.linked(i + 1) or not _verb_follows(c, i + 2, c.word_at(i + 3) if c.linked(i + 2) else None):
+        if not c.linked(i + 1) or not _verb_follows(c, i + 2, c.word_at(i + 3) if c.linked(i + 2) else None):
             return
         c.tok_edit(i + 2, G.third_person[verb], f"The verb does not agree with '{noun_word}'. Did you mean '{{repl}}'?", _rule_name(i, x))
 
@@ -189,14 +189,30 @@ def there_is_many(c: Checker, i: int, x: Ctx) -> None:
         c.tok_edit(i + 1, "are" if x.nxt == "is" else "were", "Use a plural verb before '" + after + "': '{repl}'.", "THERE_S_MANY")
 
 
+_LEND = {"borrow", "borrows", "borrowed", "borrowing"}
+# Each rule with the words (token i, lower case) that can trigger it; a token no rule names is skipped.
 _RULES = (
-    articles.a_an, pronoun_agreement, base_form, *confusions.RULES, noun_agreement, comparatives, verb_choice, there_is_many,
+    (articles.a_an, {"a", "an"}),
+    (pronoun_agreement, set(AGREE)),
+    (base_form, G.modals | G.do_aux | {"not"}),
+    *confusions.RULES,
+    (noun_agreement, G.np_determiners),
+    (comparatives, {"more"}),
+    (verb_choice, _SUBJECT_PRONOUNS | _LEND),
+    (there_is_many, {"there", "there's"}),
 )
+_BY_WORD: dict[str, tuple] = {}
+for _rule, _words in _RULES:
+    for _word in _words:
+        _BY_WORD[_word] = (*_BY_WORD.get(_word, ()), _rule)
+_PRONOUN_I = frozenset({"i", "i'm", "i've", "i'll", "i'd"})
 
 
 def check_sentence(c: Checker, sent: Sentence) -> None:
+    eff = c.eff
     for i in range(sent.a, sent.b):
-        if c.protected(i):
+        rules = _BY_WORD.get(eff[i])
+        if (rules is None and eff[i] not in _PRONOUN_I) or c.protected(i):
             continue
         x = _context(c, i, sent)
         pronoun_i(c, i, x)
@@ -205,5 +221,5 @@ def check_sentence(c: Checker, sent: Sentence) -> None:
             continue
         if c.hyphenated(i + 1) and x.w not in ("a", "an"):
             continue
-        for rule in _RULES:
+        for rule in rules or ():
             rule(c, i, x)

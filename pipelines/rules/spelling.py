@@ -25,6 +25,21 @@ SPELLING_MAP: dict[str, tuple[str, str, str]] = {
     **{w: tuple(fix) for w, fix in SPELLING.other_fixes.items()},
 }
 
+
+
+def _regularised(base: str) -> set[str]:
+    """Past forms a learner builds by rule: "bringed", "taked", "swimmed"."""
+    forms = {base + "d" if base.endswith("e") else base + "ed"}
+    if len(base) > 2 and base[-1] not in "aeiouwy" and base[-2] in "aeiou" and base[-3] not in "aeiou":
+        forms.add(base + base[-1] + "ed")
+    return forms
+
+
+# Wrong verb forms and uncountable plurals -> the standard form: listed ones always, and the
+# regularised past of every irregular verb unless the dictionary knows it ("bed", "seed", "lied").
+WRONG_FORMS: dict[str, str] = {**SPELLING.nonstandard_past, **SPELLING.wrong_forms}
+REGULARISED = {form: past for base, past in SPELLING.irregular_past.items() if base != "be" for form in _regularised(base)}
+_SPECIAL = frozenset(SPELLING_MAP) | WRONG_FORMS.keys() | REGULARISED.keys()  # words with a fix of their own
 _SUFFIXES = (
     ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"), ("ing", ""), ("ing", "e"),
     ("ly", ""), ("ily", "y"), ("er", ""), ("ers", ""), ("er", "e"), ("ers", "e"), ("est", ""), ("ness", ""),
@@ -44,6 +59,10 @@ def speller():
     sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=5)
     if not sym.load_dictionary(path, term_index=0, count_index=1, encoding="utf-8"):
         raise RuntimeError(f"could not load the spelling dictionary {path}")
+    for code in LANGUAGES:  # each variant's spellings, as frequent as the other variant's: "favorite"
+        for other, own in variant(code)[0].items():
+            if own not in sym.words and other in sym.words:
+                sym.create_dictionary_entry(own, sym.words[other])
     return sym
 
 
@@ -74,6 +93,11 @@ def _affixes(low: str, words: dict) -> list[tuple[str, str]]:
             if rest in words or rest in SPELLING.allow:
                 out.append(("pre", prefix))
     return out
+
+
+def _same_stem(cand: str, stem: str) -> bool:
+    """Does `cand` keep the stem ("writting" -> "writing", "begining" -> "beginning")?"""
+    return cand.startswith(stem.rstrip("e")) or (len(stem) > 3 and stem[-1] == stem[-2] and cand.startswith(stem[:-1]))
 
 
 def _variant(word: str, cand: str) -> bool:
@@ -114,6 +138,8 @@ def _penalty(word: str, cand: str, distance: int) -> float:
         p += 1.0
     if len(word) > 2 and word[-2:] == cand[-2:]:
         p -= 0.5
+    elif word[-1] == cand[-1] and word[-1] in "dsg":
+        p -= 0.3  # the same ending keeps the word's form: "rememberd" -> "remembered", not "remember"
     return p
 
 
@@ -138,8 +164,8 @@ def suggest(low: str) -> tuple[str, float, int] | None:
             c
             for c in cands
             if any(
-                (kind == "suf" and c.term.endswith(a) and c.term[:3] == low[:3] and (c.distance == 1 or len(low) >= 8))
-                or (kind == "pre" and c.term.startswith(a) and c.distance == 1)
+                (kind == "suf" and c.term.endswith(a) and _same_stem(c.term, low[: -len(a)]) and (c.distance == 1 or len(low) >= 8))
+                or (kind == "pre" and c.term.startswith(a) and c.distance == 1 and c.count > words.get(low[len(a) :].lstrip("-"), 0))
                 for kind, a in affixes
             )
         ]
@@ -151,11 +177,14 @@ def suggest(low: str) -> tuple[str, float, int] | None:
     return best
 
 
-def is_known(low: str, language: str) -> bool:
+@functools.lru_cache(maxsize=8)
+def _known(language: str) -> frozenset[str]:
     spellings, words = variant(language)
-    if low in spellings:
-        return False
-    return low in speller().words or low in known_words() or low in words or low in SPELLING.allow
+    return frozenset(speller().words.keys() | known_words() | SPELLING.allow | words) - spellings.keys()
+
+
+def is_known(low: str, language: str) -> bool:
+    return low in _known(language)
 
 
 def _skip(c: Checker, i: int) -> bool:
@@ -173,8 +202,8 @@ def _fixed_form(c: Checker, i: int) -> bool:
     """Wrong verb forms and words a lookup cannot fix ("alot", "dont"); True when handled."""
     s, e, word = c.toks[i]
     low = c.low[i]
-    if low in SPELLING.wrong_forms:
-        right = SPELLING.wrong_forms[low]
+    right = WRONG_FORMS.get(low) or (REGULARISED.get(low) if not is_known(low, c.language) else None)
+    if right is not None:
         c.eff[i] = right
         c.add(s, e - s, match_case(word, right), Task.GRAMMAR, f"'{word}' is not a standard form. Did you mean '{right}'?", "IRREGULAR_FORM", P_GRAMMAR)
         return True
@@ -208,10 +237,11 @@ def _correction(low: str, language: str) -> tuple[str, float, int, bool] | None:
 def check_words(c: Checker) -> None:
     """Spelling edits, and each token's corrected form in `c.eff` for the grammar rules."""
     capitalised_mid = {w for i, (_, _, w) in enumerate(c.toks) if i not in c.first_of_sentence and w[:1].isupper()}
+    known = _known(c.language)
     for i, (s, e, word) in enumerate(c.toks):
-        if _skip(c, i) or _fixed_form(c, i):
-            continue
         low = c.low[i]
+        if (low in known and low not in _SPECIAL) or _skip(c, i) or _fixed_form(c, i):
+            continue
         if low in STYLE.informal or low == "i" or not word.isascii() or len(low) < 3:
             continue
         letters = word.replace("'", "").replace("\u2019", "")
