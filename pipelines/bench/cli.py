@@ -79,12 +79,14 @@ def run_bench(args: argparse.Namespace) -> int:
                         backends=[list(b) for b in plan.backends])
     print(f"bench: model {plan.model}, {new_tokens} new tokens, {device}, {plan.threads} threads -> {out}", flush=True)
     timings = plan.results.setdefault("section_seconds", {})
+    load_average = plan.results.setdefault("load_average", {})  # others' work on a shared machine shows here
 
     def run(name: str, fn, *fn_args) -> None:
         if name in sections:
             started = time.perf_counter()
             fn(plan, *fn_args)
             timings[name] = round(time.perf_counter() - started, 1)
+            load_average[name] = round(os.getloadavg()[1], 2)  # the last 5 minutes
 
     run("ceiling", model_sections.bench_ceiling)
     run("parity", model_sections.bench_parity)

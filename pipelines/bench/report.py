@@ -82,6 +82,9 @@ def table(results: dict) -> str:
                   "|---|---|---|---|---|---|"]
         lines += [f"| {g['words']:,} | {g['rules_in_process_ms']} | {g['rules_peak_mib']} | {g.get('basic_ms', '-')} | "
                   f"{g.get('analysis_ms', '-')} | {g.get('t5_ms', '-')} |" for g in results["growth"]]
+    if loads := results.get("load_average"):
+        lines.append(f"\nload average (5 min, {results.get('machine', {}).get('cores')} cores) after each section: "
+                     + ", ".join(f"{name} {value}" for name, value in loads.items()))
     if results.get("targets"):
         lines += ["", "| target | want | measured | met |", "|---|---|---|---|"]
         for t in results["targets"]:
