@@ -146,8 +146,11 @@ def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
     noun, verb = x.nxt, x.nxt2
     if not noun_word.islower() or c.hyphenated(i + 1) or c.hyphenated(i + 2) or noun in G.not_plural or noun in G.group_words:
         return
-    if verb in G.singular_verb_to_plural and x.w not in ("this", "that") and _plural(noun):
-        c.tok_edit(i + 2, G.singular_verb_to_plural[verb], f"'{noun_word}' is plural, so the verb should be '{{repl}}'.", _rule_name(i, x))
+    if x.w not in ("this", "that") and _plural(noun) and (verb in G.singular_verb_to_plural or verb in _BASE_OF_THIRD):
+        if verb not in G.singular_verb_to_plural and not _verb_follows(c, i + 2, c.word_at(i + 3) if c.linked(i + 2) else None):
+            return
+        right = G.singular_verb_to_plural.get(verb) or _BASE_OF_THIRD[verb]
+        c.tok_edit(i + 2, right, f"'{noun_word}' is plural, so the verb should be '{{repl}}'.", _rule_name(i, x))
     elif verb in G.third_person and G.third_person[verb] and x.w not in ("these", "those"):
         if noun in G.collective or noun in G.irregular_plurals or noun.endswith("s") or noun not in dictionary() or len(noun) < 3:
             return
@@ -156,6 +159,52 @@ def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
         if not c.linked(i + 1) or not _verb_follows(c, i + 2, c.word_at(i + 3) if c.linked(i + 2) else None):
             return
         c.tok_edit(i + 2, G.third_person[verb], f"The verb does not agree with '{noun_word}'. Did you mean '{{repl}}'?", _rule_name(i, x))
+
+
+def _plural_of(noun: str) -> str | None:
+    from pipelines.rules.spelling import dictionary
+
+    words = dictionary()
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        form = noun[:-1] + "ies"
+    elif noun.endswith(("s", "sh", "ch", "x", "z")):
+        form = noun + "es"
+    else:
+        form = noun + "s"
+    return form if form in words else None
+
+
+def _noun_ends_phrase(c: Checker, k: int) -> bool:
+    """Token k is the last word of its noun phrase: punctuation, a verb or a function word follows."""
+    if not c.linked(k):
+        return True
+    after = c.word_at(k + 1)
+    return after is None or after in G.noun_followers or after in G.modals
+
+
+def noun_number(c: Checker, i: int, x: Ctx) -> None:
+    """"many reason" -> "many reasons", "one of the problem" -> "one of the problems"."""
+    noun = x.nxt
+    plural_context = x.w in G.plural_quantifiers or (x.w in ("the", "my", "our", "their", "his", "her", "your") and c.word_at(i - 1) == "of" and c.word_at(i - 2) in ("one", "some", "many", "most", "all", "each", "any", "none"))
+    if not plural_context or noun in G.uncountable or noun.endswith("s") or not c.toks[i + 1][2].islower() or c.hyphenated(i + 1):
+        return
+    from pipelines.rules.spelling import dictionary
+
+    plural = _plural_of(noun)
+    if plural is None or noun not in dictionary() or noun in G.irregular_plurals or noun in G.group_words or noun in G.comparative_forms or noun.endswith(("ing", "ly", "ed", "ful", "ous", "ive", "al", "ic")):
+        return
+    if _noun_ends_phrase(c, i + 1):
+        c.tok_edit(i + 1, plural, f"After '{x.w}', use the plural '{{repl}}'.", "NOUN_NUMBER")
+
+
+def plural_subject(c: Checker, i: int, x: Ctx) -> None:
+    """"People is" -> "People are", "Children likes" -> "Children like"."""
+    if not (x.at_start or x.prev in G.clause_openers or x.prev in G.plural_quantifiers or x.prev in ("most", "some", "all", "other") or not c.linked(i - 1)):
+        return
+    verb = x.nxt
+    right = G.singular_verb_to_plural.get(verb) or (_BASE_OF_THIRD.get(verb) if _verb_follows(c, i + 1, x.nxt2) else None)
+    if right is not None:
+        c.tok_edit(i + 1, right, f"'{c.toks[i][2]}' is plural, so the verb should be '{{repl}}'.", _rule_name(i, x))
 
 
 def comparatives(c: Checker, i: int, x: Ctx) -> None:
@@ -198,6 +247,8 @@ _RULES = (
     *confusions.RULES,
     (noun_agreement, G.np_determiners),
     (comparatives, {"more"}),
+    (plural_subject, G.irregular_plurals),
+    (noun_number, G.plural_quantifiers | {"the", "my", "our", "their", "his", "her", "your"}),
     (verb_choice, _SUBJECT_PRONOUNS | _LEND),
     (there_is_many, {"there", "there's"}),
 )

@@ -263,8 +263,8 @@ def check_words(c: Checker) -> None:
             # Sentence-initial capitalised word: maybe a name. Only fix typos of common words.
             if word in capitalised_mid or score < 3.5 or distance > 1:
                 continue
-        elif score < 1.5:
-            continue
+        elif score < (0.8 if distance > 1 and len(low) >= 8 else 1.5):
+            continue  # long words: a two-letter slip is still the likeliest reading
         c.eff[i] = term
         repl = match_case(word[: len(word) - len(suffix)], term) + suffix
         why = f"'{word}' is spelt '{repl}' in {c.language}." if regional else f"Possible spelling mistake found: '{word}'. Did you mean '{repl}'?"
