@@ -15,7 +15,7 @@ import asyncio
 import json
 import time
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from ray.serve.handle import DeploymentHandle
 
 from serve import metrics
@@ -40,12 +40,18 @@ class FallbackMode(BaseModel):
 class FallbackChange(BaseModel):
     """PUT /v1/admin/fallback's body: the switches to change; the rest keep their value."""
 
-    model_config = {"extra": "forbid", "populate_by_name": True}
+    model_config = {"extra": "forbid", "populate_by_name": True, "strict": True}  # `false` is not a retry count
 
     use_cache: bool | None = Field(None, alias="useCache")
     basic_mode: bool | None = Field(None, alias="basicMode")
     skip_ai: bool | None = Field(None, alias="skipAI")
     max_retries: int | None = Field(None, alias="maxRetries", ge=0, le=10)
+
+    @field_validator("max_retries", mode="before")
+    @classmethod
+    def _whole_number(cls, value):
+        """JSON's 7.0 is the integer 7 (as JSON Schema says); strict mode alone would refuse it."""
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 DEFAULT_STATE = {"mode": FallbackMode().wire(), "draining": False}

@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from serve.protection_cli import add_commands as add_protection_commands
 
-    add_protection_commands(commands, models)
+    from serve.security import add_key_commands
+
+    add_key_commands(add_protection_commands(commands, models))
 
     from pipelines.bench.cli import add_arguments
 

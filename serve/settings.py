@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?b?)\s*$", re.IGNORECASE)
@@ -89,6 +89,24 @@ class Settings(BaseSettings):
     data_key_rotation_days: int = 90  # the guide's keyRotation: `keys status` flags an older newest key
     retention_user_content_days: int = 90  # after a document's last change
     retention_analytics_days: int = 30
+
+    # Security (the guide's SecurityConfig). NODE_ENV=production always requires keys. Keys are
+    # stored as HMAC-SHA256 under `api_key_secret` (development: var/api-key-secret, made once).
+    api_key_required: bool = False
+    api_key_roles: list[str] = ["writer", "admin"]
+    api_key_secret: SecretStr | None = None
+    api_key_cache_s: float = 1.0  # how long a replica trusts a checked key: the most a revocation waits
+    rate_limit_max: int = 100  # requests per window, per key (or per client address without one)
+    rate_limit_window_s: int = 900
+    rate_limit_roles: dict[str, int] = {}  # a role's own max per window; a key gets its most generous role's
+    trusted_proxies: list[str] = []  # addresses or networks whose X-Forwarded-For names the client
+    cors_origins: list[str] = []
+    cors_methods: list[str] = ["GET", "POST", "PUT", "DELETE"]
+    internal_host: str = "127.0.0.1"  # HAProxy's stats and metrics, Ray's ports: loopback unless a cluster says
+
+    @property
+    def api_keys_required(self) -> bool:
+        return self.api_key_required or self.node_env == "production"
 
     @field_validator("cache_max_memory", mode="before")
     @classmethod

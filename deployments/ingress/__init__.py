@@ -14,8 +14,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from ray import serve
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from deployments.ingress import documents, fallback, languagetool, metrics, operations, writing
+from deployments.ingress import admin, documents, fallback, languagetool, metrics, operations, writing
+from deployments.ingress.auth import SettingsMiddleware
 from deployments.ingress.deps import request_id
 from deployments.ingress.service import Ingress as IngressService
 from serve.errors import BadRequest, ServiceError, Unprocessable, error_body
@@ -30,8 +32,9 @@ app = FastAPI(
     description="Grammar, spelling and style suggestions, rewrites and text analysis from Gemini, T5 or offline rules.",
 )
 app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
-for module in (writing, documents, languagetool, operations, fallback, metrics):
+for module in (writing, documents, languagetool, operations, fallback, metrics, admin):
     app.include_router(module.router)
+app.add_middleware(SettingsMiddleware)
 app.middleware("http")(fallback.refuse_while_draining)
 
 
@@ -57,7 +60,7 @@ async def observed(request: Request, call_next):
 
 def error_response(request: Request, exc: ServiceError) -> Response:
     """The one error shape: LanguageTool's plain text under /v2/, JSON elsewhere."""
-    if request.url.path.startswith("/v2/"):
+    if request.url.path.removeprefix(request.scope.get("root_path", "")).startswith("/v2/"):  # also under a route prefix
         return PlainTextResponse(f"Error: {exc.message}", status_code=exc.status, headers=exc.headers())
     return JSONResponse(error_body(exc.code, exc.message, request_id(request)), status_code=exc.status, headers=exc.headers())
 
@@ -83,7 +86,7 @@ class _HTTPError(ServiceError):
     def __init__(self, exc: StarletteHTTPException):
         super().__init__(str(exc.detail))
         self.status = exc.status_code
-        self.code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        self.code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         self._headers = dict(exc.headers or {})
 
     def headers(self) -> dict[str, str]:
@@ -92,7 +95,12 @@ class _HTTPError(ServiceError):
 
 @app.exception_handler(StarletteHTTPException)
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    return error_response(request, _HTTPError(exc))
+    error = _HTTPError(exc)
+    if exc.status_code == 405:  # Starlette names only the first route's methods; a path can have several routes
+        error._headers["Allow"] = ", ".join(
+            m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in app.routes)
+        )
+    return error_response(request, error)
 
 
 Ingress = serve.ingress(app)(IngressService)

@@ -15,8 +15,9 @@ from deployments.ingress.auth import Caller, caller, require
 from deployments.ingress.deps import current
 from deployments.ingress.service import Ingress
 from serve.errors import TextTooLong
+from serve.schemas import error_responses
 
-router = APIRouter(prefix="/v1", tags=["documents"])
+router = APIRouter(prefix="/v1", tags=["documents"], responses=error_responses(400, 401, 403, 404, 413, 422, 429, 503))
 
 TITLE_CHARS = 200
 
@@ -27,8 +28,10 @@ class DocumentCreate(BaseModel):
 
 
 class DocumentUpdate(BaseModel):
-    title: str | None = Field(None, min_length=1, max_length=TITLE_CHARS)
-    content: str | None = None
+    model_config = {"extra": "forbid", "json_schema_extra": {"minProperties": 1}}  # what the OpenAPI document says
+
+    title: str = Field(None, min_length=1, max_length=TITLE_CHARS)  # absent keeps it; null is not a title
+    content: str = Field(None)
 
     @model_validator(mode="after")
     def _something(self) -> "DocumentUpdate":
@@ -52,7 +55,7 @@ class DocumentPage(BaseModel):
     total: int
     limit: int
     offset: int
-    next_offset: int | None
+    next_offset: int | None = None  # absent on the last page
 
 
 class ProfileUpdate(BaseModel):
@@ -84,7 +87,7 @@ async def create_document(body: DocumentCreate, api: Ingress = Depends(current),
 @router.get("/documents", response_model=DocumentPage, response_model_exclude_none=True)
 async def list_documents(
     limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000),  # the store's skip is a 32-bit count
     api: Ingress = Depends(current),
     who: Caller = require("writer"),
 ) -> dict:

@@ -8,8 +8,9 @@ from deployments.ingress.auth import require
 from deployments.ingress.deps import current
 from deployments.ingress.service import Ingress
 from serve.errors import Unavailable
+from serve.schemas import error_responses
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=error_responses(400, 401, 403, 422, 429))
 
 
 async def fallback_view(api: Ingress) -> dict:

@@ -2,20 +2,24 @@
 clients and editor plug-ins work against this service. Its errors are LanguageTool's
 plain text (`Error: ...`); the app's one error handler answers /v2/ paths that way."""
 
+import asyncio
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from deployments.ingress.auth import require
 from deployments.ingress.deps import current
 from deployments.ingress.service import Ingress
 from pipelines import languagetool
+from pipelines.language import detect
 from pipelines.edits import Edit
 from pipelines.vocabulary import EngineChoice
 from serve.errors import BadRequest
-from serve.schemas import check_text
+from serve.schemas import check_text, error_responses, languagetool_check_form
 
 router = APIRouter(prefix="/v2", tags=["languagetool"])
+CODES = [language["longCode"] for language in languagetool.languages_payload()]
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -28,7 +32,20 @@ async def _form(request: Request) -> dict[str, str]:
     return form
 
 
-@router.api_route("/check", methods=["GET", "POST"], response_class=JSONResponse)
+@router.post(
+    "/check",
+    response_class=JSONResponse,
+    dependencies=[require("writer")],
+    responses=error_responses(400, 401, 403, 413, 429, 503, plain=True),
+    openapi_extra=languagetool_check_form(CODES),
+)
+@router.get(
+    "/check",
+    response_class=JSONResponse,
+    dependencies=[require("writer")],
+    responses=error_responses(400, 401, 403, 413, 429, 503, plain=True),
+    openapi_extra=languagetool_check_form(CODES, query=True),
+)
 async def check(request: Request, api: Ingress = Depends(current)):
     """LanguageTool's /v2/check: form fields `text` or `data`, `language`, rule and category filters, `level`.
 
@@ -49,12 +66,18 @@ async def check(request: Request, api: Ingress = Depends(current)):
             check_text(req.text)
         except ValueError as exc:
             raise BadRequest(str(exc)) from None
-        result, _ = await api.suggest(req.text, None, req.language["code"], engine)
-        edits = [Edit(**s) for s in result["suggestions"]]
+        if req.auto:  # language=auto: detection off the event loop, then the detected variant (or none)
+            req = languagetool.with_detected(req, *await asyncio.to_thread(detect, req.text))
+        if req.variant:
+            result, _ = await api.suggest(req.text, None, req.variant, engine)
+            edits = [Edit(**s) for s in result["suggestions"]]
+    elif req.auto:
+        req = languagetool.with_detected(req, "en", 0.0)
     return languagetool.check_response(req, edits)
 
 
-@router.api_route("/languages", methods=["GET", "POST"])
+@router.get("/languages")
+@router.post("/languages")
 async def languages() -> list[dict]:
     return languagetool.languages_payload()
 

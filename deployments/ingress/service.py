@@ -19,6 +19,8 @@ from pipelines.vocabulary import AUTO, Engine, Task
 from serve.analytics import EventBuffer
 from serve.errors import EngineUnavailable, TextTooLong, Unavailable
 from serve.logging import get_logger
+from serve.ratelimit import RateLimiter
+from serve.security import ApiKeys
 from serve.settings import Settings
 from serve.store import Store
 
@@ -68,6 +70,8 @@ class Ingress:
         self.analyzer = analyzer
         self.cache = ResponseCache(settings)
         self.store = Store(settings)  # connects on first use: the ingress starts while MongoDB is down
+        self.keys = ApiKeys.from_settings(settings, self.store)  # NODE_ENV=production without a key secret stops here
+        self.limiter = RateLimiter(settings)
         self.events = EventBuffer(self.store, settings.events_buffer, settings.events_batch, settings.events_flush_s)
         self.engines = EngineStatus(router, settings.status_interval_s)
         self.fallback = SharedState(settings, fallback)

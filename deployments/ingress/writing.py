@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
+from deployments.ingress.auth import require
 from deployments.ingress.deps import current, request_id, within_limits
 from deployments.ingress.events import Track, tracked
 from deployments.ingress.service import Ingress
@@ -12,9 +13,12 @@ from serve.schemas import (
     RewriteResponse,
     SuggestionsRequest,
     SuggestionsResponse,
+    error_responses,
 )
 
-router = APIRouter(prefix="/v1", tags=["writing"])
+router = APIRouter(
+    prefix="/v1", tags=["writing"], dependencies=[require("writer")], responses=error_responses(400, 401, 403, 413, 422, 429, 503)
+)
 
 
 @router.post("/suggestions", response_model=SuggestionsResponse)

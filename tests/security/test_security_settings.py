@@ -1,0 +1,56 @@
+"""What needs no running service: production refuses to start without a key secret, keys
+are never written down, and X-Forwarded-For is believed only from a trusted proxy."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from serve.ratelimit import RateLimiter
+from serve.security import KEY_PREFIX, SecurityConfigError, key_hash, server_secret
+from serve.settings import Settings
+
+
+def test_production_requires_keys_and_refuses_to_start_without_a_secret():
+    production = Settings(node_env="production")
+    assert production.api_keys_required and not Settings().api_keys_required
+    with pytest.raises(SecurityConfigError, match="WRITING_API_KEY_SECRET"):
+        server_secret(production)
+    assert server_secret(Settings(node_env="production", api_key_secret="s" * 64)) == b"s" * 64
+
+
+def test_the_secret_never_shows_in_the_settings_repr():
+    settings = Settings(api_key_secret="very-secret-value", google_ai_api_key="AIza-secret")
+    assert "very-secret-value" not in repr(settings) and "very-secret-value" not in str(settings.model_dump())
+
+
+def test_the_hash_depends_on_the_secret():
+    key = KEY_PREFIX + "x" * 43
+    assert key_hash(b"one", key) != key_hash(b"two", key) and len(key_hash(b"one", key)) == 64
+
+
+@pytest.mark.parametrize(
+    "peer, forwarded, client",
+    [
+        ("203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not a proxy: its header is ignored
+        ("10.0.0.5", "198.51.100.1", "198.51.100.1"),  # the trusted proxy names the client
+        ("10.0.0.5", "6.6.6.6, 198.51.100.1, 10.0.0.7", "198.51.100.1"),  # a forged first hop is skipped
+        ("10.0.0.5", None, "10.0.0.5"),
+    ],
+)
+def test_a_client_behind_a_proxy_is_known_only_through_a_trusted_proxy(peer, forwarded, client):
+    limiter = RateLimiter(Settings(trusted_proxies=["10.0.0.0/8"]))
+    assert limiter.client_address(peer, forwarded) == client
+
+
+def test_a_key_gets_its_most_generous_roles_limit_and_the_window_moves():
+    limiter = RateLimiter(Settings(rate_limit_max=2, rate_limit_window_s=60, rate_limit_roles={"admin": 5}))
+    assert limiter.limit_for({"writer"}) == 2 and limiter.limit_for({"writer", "admin"}) == 5
+
+    async def hits():
+        return [await limiter.hit("ip:1.2.3.4", {"writer"}) for _ in range(3)]
+
+    first, second, third = asyncio.run(hits())
+    assert (first.allowed, second.allowed, third.allowed) == (True, True, False)
+    assert (first.remaining, second.remaining, third.remaining) == (1, 0, 0) and 0 < third.reset_s <= 60
