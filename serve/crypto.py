@@ -17,7 +17,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -139,6 +139,11 @@ class KeyRing:
         return self.seal(self.open(sealed, context), context)
 
     # Rotation --------------------------------------------------------------------------
+
+    def rotation_due(self, every_days: int, now: datetime | None = None) -> bool:
+        """Whether the newest key is older than the guide's keyRotation period."""
+        created = datetime.fromisoformat(self.current.created) if self.current.created else None
+        return created is None or (now or datetime.now(timezone.utc)) - created > timedelta(days=every_days)
 
     def with_new_key(self) -> KeyRing:
         return KeyRing([*self.keys.values(), DataKey.generate()], self.source)

@@ -58,6 +58,22 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
 
 @on_database
+async def cmd_keys_status(args: argparse.Namespace, settings, db) -> int:
+    from pipelines.reencrypt import key_usage
+    from serve.crypto import KeyRing
+    from serve.store import SEALED_FIELDS
+
+    ring = KeyRing.from_settings(settings)
+    for kid, count in (await key_usage(db, ring, SEALED_FIELDS)).items():
+        role = "newest, seals new writes" if kid == ring.current.id else "older" if kid in ring.keys else "NOT IN THE RING"
+        print(f"{kid}  {role}  created {ring.keys[kid].created if kid in ring.keys else '?'}  seals {count} value(s)")
+    if ring.rotation_due(settings.data_key_rotation_days):
+        print(f"rotation due: the newest key is older than {settings.data_key_rotation_days} days "
+              "(`python -m serve keys rotate-data-key`, then `python -m serve reencrypt`)")
+    return 0
+
+
+@on_database
 async def cmd_keys_retire(args: argparse.Namespace, settings, db) -> int:
     from pipelines.reencrypt import key_usage
     from serve.crypto import KeyRing
@@ -149,6 +165,12 @@ def cmd_models_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup_bench(args: argparse.Namespace) -> int:
+    from pipelines.backup_bench import run
+
+    return run(args)
+
+
 def add_commands(commands, models) -> argparse._SubParsersAction:
     """Register the commands on the top-level parser's subparsers (and `models`'s); gives
     `keys`'s subparsers, which the API key commands join."""
@@ -156,6 +178,7 @@ def add_commands(commands, models) -> argparse._SubParsersAction:
     rotate = keys.add_parser("rotate-data-key", help="add a new data key; new writes use it")
     rotate.add_argument("--file", help="the key file to add to (created if missing; default: the configured ring)")
     rotate.set_defaults(func=cmd_keys_rotate)
+    keys.add_parser("status", help="data keys, what each seals, and whether rotation is due").set_defaults(func=cmd_keys_status)
     retire = keys.add_parser("retire-data-key", help="remove an older data key that no stored value uses")
     retire.add_argument("key_id")
     retire.set_defaults(func=cmd_keys_retire)
@@ -173,6 +196,10 @@ def add_commands(commands, models) -> argparse._SubParsersAction:
     mode.add_argument("--drop", dest="mode", action="store_const", const="drop", help="replace each collection (default)")
     mode.add_argument("--merge", dest="mode", action="store_const", const="merge", help="add missing documents, keep the rest")
     restore.set_defaults(func=cmd_restore, mode="drop")
+    bench = commands.add_parser("backup-bench", help="backup and restore throughput on a database of its own")
+    bench.add_argument("--documents", type=int, default=10_000)
+    bench.add_argument("--chars", type=int, default=2000, help="characters of content per document")
+    bench.set_defaults(func=cmd_backup_bench)
 
     for verb, func, what in (("backup", cmd_models_backup, "write"), ("restore", cmd_models_restore, "restore from")):
         sub = models.add_parser(verb, help=f"{what} a checksummed tar.gz of T5_MODEL_PATH")

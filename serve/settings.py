@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     # key file's JSON or its path; with neither, development uses var/data-keys.json.
     data_keys: str | None = None
     data_keys_file: str | None = None
-    data_key_rotation_days: int = 90  # the guide's keyRotation: `keys status` flags an older newest key
+    data_key_rotation_days: int = 90  # the guide's keyRotation: `keys status` says when the newest key is older
     retention_user_content_days: int = 90  # after a document's last change
     retention_analytics_days: int = 30
 

@@ -68,6 +68,8 @@ def test_rotate_reencrypt_retire(operator):
     old_key = KeyRing.from_file(Path(settings.data_keys_file)).current.id
 
     assert "added data key" in cli("keys", "rotate-data-key").stdout
+    status = cli("keys", "status").stdout
+    assert f"{old_key}  older" in status and "seals 11 value(s)" in status and "rotation due" not in status
     refused = cli("keys", "retire-data-key", old_key)
     assert refused.returncode == 1 and "still seals 11 value(s)" in refused.stdout  # 5 titles, 5 contents, 1 name
     assert on_store(settings, lambda store: read_back(store, documents)) == expected  # old records read meanwhile

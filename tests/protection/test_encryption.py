@@ -113,3 +113,12 @@ def test_production_refuses_to_start_without_configured_keys(monkeypatch, tmp_pa
     assert KeyRing.from_settings(Settings()).current.id == first.current.id  # made once, then reused
     with pytest.raises(KeyRingError, match="not a data key ring"):
         KeyRing.from_settings(Settings(data_keys='{"keys": "nope"}'))
+
+
+def test_rotation_is_due_once_the_newest_key_outlives_the_period(ring):
+    from datetime import datetime, timedelta, timezone
+
+    created = datetime.fromisoformat(ring.current.created)
+    assert not ring.rotation_due(90, now=created + timedelta(days=89))
+    assert ring.rotation_due(90, now=created + timedelta(days=91))
+    assert not ring.with_new_key().rotation_due(90, now=datetime.now(timezone.utc))
