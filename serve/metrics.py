@@ -12,6 +12,7 @@ process (a replica, a test), so importing this module costs nothing.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -40,6 +41,37 @@ class _Instruments:
     t5_queue: object
     rate_limited: object
     analytics_dropped: object
+
+
+class _HeldGauges:
+    """Ray forgets a gauge value that is not sent again within two report intervals (so a
+    dead worker's values vanish). These gauges are states that hold until changed, so a
+    thread sends each process's last values again every few seconds."""
+
+    def __init__(self, every_s: float = 4.0):
+        self._values: dict[tuple, float] = {}
+        self._lock = threading.Lock()
+        self._every_s = every_s
+        self._thread: threading.Thread | None = None
+
+    def set(self, gauge, value: float, tags: dict[str, str] | None = None) -> None:
+        gauge.set(value, tags=tags)
+        with self._lock:
+            self._values[(gauge, tuple(sorted((tags or {}).items())))] = value
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._send_again, name="held-gauges", daemon=True)
+                self._thread.start()
+
+    def _send_again(self) -> None:
+        while True:
+            time.sleep(self._every_s)
+            with self._lock:
+                values = list(self._values.items())
+            for (gauge, tags), value in values:
+                gauge.set(value, tags=dict(tags) or None)
+
+
+_held = _HeldGauges()
 
 
 @cache
@@ -75,7 +107,7 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
 def cache_lookup(kind: str, hit: bool, hits: int, misses: int) -> None:
     """One lookup of `kind`; `hits` and `misses` are the replica's totals after it."""
     (_instruments().cache_hits if hit else _instruments().cache_misses).inc(tags={"kind": kind})
-    _instruments().cache_hit_ratio.set(hits / (hits + misses))
+    _held.set(_instruments().cache_hit_ratio, hits / (hits + misses))
 
 
 def cache_error(operation: str) -> None:
@@ -101,13 +133,13 @@ def engine_failure(engine: str, reason: str) -> None:
 
 
 def fallback_active(switch: str, on: bool) -> None:
-    _instruments().fallback.set(1.0 if on else 0.0, tags={"switch": switch})
+    _held.set(_instruments().fallback, 1.0 if on else 0.0, {"switch": switch})
 
 
 def t5_batch(size: int, waiting: int) -> None:
     """A model call of `size` prompts starts; `waiting` prompts stay queued behind it."""
     _instruments().t5_batch.observe(size)
-    _instruments().t5_queue.set(waiting)
+    _held.set(_instruments().t5_queue, waiting)
 
 
 def rate_limited(scope: str) -> None:
@@ -146,20 +178,21 @@ def parse(text: str, into: Samples | None = None) -> Samples:
     return samples
 
 
-async def scrape(targets: list[str], timeout_s: float = 3.0) -> tuple[Samples, int]:
-    """Every target's samples merged, and how many targets answered."""
+async def scrape(targets: list[str], timeout_s: float = 5.0) -> tuple[Samples, int]:
+    """Every target's samples merged (parsed off the event loop), and how many targets answered."""
     import httpx
 
     async with httpx.AsyncClient(timeout=timeout_s) as client:
         answers = await asyncio.gather(*(client.get(f"http://{t}/metrics") for t in targets), return_exceptions=True)
-    samples: Samples = defaultdict(list)
-    answered = 0
-    for answer in answers:
-        if isinstance(answer, Exception) or answer.status_code != 200:
-            continue
-        parse(answer.text, samples)
-        answered += 1
-    return samples, answered
+    texts = [a.text for a in answers if not isinstance(a, Exception) and a.status_code == 200]
+
+    def merged() -> Samples:
+        samples: Samples = defaultdict(list)
+        for text in texts:
+            parse(text, samples)
+        return samples
+
+    return await asyncio.to_thread(merged), len(texts)
 
 
 def total(samples: Samples, name: str, **match: str) -> float:

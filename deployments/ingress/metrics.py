@@ -10,25 +10,33 @@ router = APIRouter(prefix="/v1/metrics", tags=["operations"])
 
 
 class ResponseTime(BaseModel):
-    p50: float | None = Field(description="Milliseconds, at the ingress, since the service started; null before any request.")
+    """Milliseconds at the ingress since the service started; null before any request."""
+
+    p50: float | None
     p95: float | None
     p99: float | None
 
 
 class Memory(BaseModel):
-    used: int = Field(description="Bytes in use on all Ray nodes together.")
+    """Bytes on all Ray nodes together."""
+
+    used: int
     total: int
     percentage: float | None
 
 
 class AiLatency(BaseModel):
-    gemini: float | None = Field(description="Mean milliseconds an engine took to answer; null before its first call.")
+    """Mean milliseconds each engine took to answer; null before its first call."""
+
+    gemini: float | None
     t5: float | None
     basic: float | None
 
 
 class Nodes(BaseModel):
-    scraped: int = Field(description="Ray nodes whose metrics export answered.")
+    """Ray nodes whose metrics export answered, of all live ones."""
+
+    scraped: int
     total: int
 
 
