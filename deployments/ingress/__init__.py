@@ -50,12 +50,18 @@ async def observed(request: Request, call_next):
             get_logger().error("unhandled error: %s", type(exc).__name__, exc_info=exc)
             response = error_response(request, ServiceError("the server failed to answer; the request id identifies the logs"))
         seconds = time.perf_counter() - started
-        route = getattr(request.scope.get("route"), "path", "unmatched")  # the template: bounded label values
+        route = _route(request.scope)
         context.update(route=route, status=response.status_code, latencyMs=round(seconds * 1000, 2))
         get_logger().info("%s %s %s", request.method, route, response.status_code)
     observe_request(route, request.method, response.status_code, seconds)
-    response.headers.setdefault("X-Request-ID", context["requestId"])
     return response
+
+
+def _route(scope: dict) -> str:
+    """The matched route's template, so label values stay few: "/v1/documents/{document_id}", "/static"."""
+    if "route" in scope:
+        return scope["route"].path
+    return "/static" if isinstance(scope.get("endpoint"), StaticFiles) else "unmatched"
 
 
 def error_response(request: Request, exc: ServiceError) -> Response:
