@@ -59,11 +59,11 @@ class EngineStatus:
     def version(self, engine: str) -> str | None:
         return (self._status or {"engines": {}})["engines"].get(engine, {}).get("version")
 
-
-class Ingress:
     def open_circuits(self) -> list[str]:
         return (self._status or {}).get("open_circuits", [])
 
+
+class Ingress:
     def __init__(self, settings: Settings, router: DeploymentHandle, analyzer: DeploymentHandle, fallback: DeploymentHandle | None = None):
         self.settings = settings
         self.router = router
