@@ -178,7 +178,7 @@ def parse(text: str, into: Samples | None = None) -> Samples:
     return samples
 
 
-async def scrape(targets: list[str], timeout_s: float = 5.0) -> tuple[Samples, int]:
+async def scrape(targets: list[str], timeout_s: float = 10.0) -> tuple[Samples, int]:
     """Every target's samples merged (parsed off the event loop), and how many targets answered."""
     import httpx
 

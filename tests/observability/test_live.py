@@ -62,7 +62,7 @@ def moved(before: dict, after: dict, name: str, **match: str) -> float:
     return total(after, name, **match) - total(before, name, **match)
 
 
-def settle(before: dict, answers: list, timeout_s: float = 45.0) -> dict:
+def settle(before: dict, answers: list, timeout_s: float = 90.0) -> dict:
     """Ray's export once it shows the traffic: each replica reports on its own every few seconds."""
     sent = Counter((a.request.url.path.removeprefix("/full"), str(a.status_code)) for a in answers)
     deadline = time.monotonic() + timeout_s
