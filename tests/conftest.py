@@ -118,7 +118,7 @@ def full_url(serve_port, redis_url, gemini, tiny_t5, mongodb_uri):
 
 @pytest.fixture(scope="session")
 def t5_url(serve_port, tiny_t5):
-    """A tiny T5 but no Gemini key: `auto` must pick T5."""
+    """A tiny T5 (random: `engine: t5` uses it, `auto` skips it) and no Gemini key."""
     return deploy(serve_port, "t5only", "/t5only", {"t5_model_path": tiny_t5})
 
 

@@ -1,14 +1,10 @@
-"""Gemini (real SDK, fake REST API), batched T5 (tiny model) and the router's fallbacks."""
+"""Gemini (real SDK, fake REST API) and the router's fallbacks (T5 through Serve: test_t5_serving.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 
-import httpx
-
-from serve.local import call_deployment
 from support.suggestions import applied
 
 EXAMPLE = "This are a exampel sentence."
@@ -56,7 +52,7 @@ def test_when_gemini_fails_auto_falls_back_and_explicit_gets_503(full_url, http,
     assert int(r.headers["retry-after"]) > 0
     fallback = http.post(f"{full_url}/v1/suggestions", json={"text": unique(EXAMPLE)})
     assert fallback.status_code == 200
-    assert fallback.json()["engine"] == "t5"
+    assert fallback.json()["engine"] == "basic"  # the tiny T5 is random: auto skips it
     # two failures open the circuit (breaker_failures=2): readiness says so
     gemini_status = http.get(f"{full_url}/readyz").json()["engines"]["gemini"]
     assert gemini_status["circuit"] == "open" and gemini_status["live"] is False
@@ -71,48 +67,11 @@ def test_gemini_timeout_and_unparseable_answers_fall_back(full_url, http, gemini
     gemini_script.mode, gemini_script.delay_s = "slow", 5.0  # over gemini_timeout_s=2
     started = time.monotonic()
     slow = http.post(f"{full_url}/v1/suggestions", json={"text": unique(EXAMPLE)})
-    assert slow.status_code == 200 and slow.json()["engine"] == "t5"
+    assert slow.status_code == 200 and slow.json()["engine"] == "basic"
     assert time.monotonic() - started < 15
     gemini_script.mode = "garbage"
     r = http.post(f"{full_url}/v1/suggestions", json={"text": unique(EXAMPLE), "engine": "gemini"})
     assert r.status_code == 503
-
-
-def test_auto_picks_t5_without_a_gemini_key_and_edits_reproduce_its_text(t5_url, http):
-    text = unique("This are a exampel sentence. Second sentence here!")
-    r = http.post(f"{t5_url}/v1/suggestions", json={"text": text, "tasks": ["grammar", "spelling"]})
-    assert r.status_code == 200, r.text
-    body = r.json()
-    assert body["engine"] == "t5"
-    model_text = call_deployment("t5only", "T5", "transform", text, "grammar")
-    assert applied(text, body["suggestions"]) == model_text
-    assert all(s["engine"] == "t5" for s in body["suggestions"])
-
-
-def test_concurrent_requests_are_served_in_batches(t5_url):
-    before = call_deployment("t5only", "T5", "status")
-
-    async def burst() -> list[int]:
-        async with httpx.AsyncClient(timeout=120) as client:
-            calls = [
-                client.post(f"{t5_url}/v1/suggestions", json={"text": f"Request number {i} are here.", "engine": "t5"})
-                for i in range(24)
-            ]
-            return [r.status_code for r in await asyncio.gather(*calls)]
-
-    assert asyncio.run(burst()) == [200] * 24
-    after = call_deployment("t5only", "T5", "status")
-    assert after["live"] is True and after["device"] == "cpu"
-    assert after["batches"] > before["batches"]
-    assert after["max_batch_size_seen"] > 1, after
-    assert after["batches"] - before["batches"] < 24  # fewer model calls than requests
-
-
-def test_t5_rewrite_and_readiness(t5_url, http):
-    r = http.post(f"{t5_url}/v1/rewrite", json={"text": "Make it short.", "style": "paraphrase"})
-    assert r.status_code == 200 and r.json()["engine"] == "t5"
-    ready = http.get(f"{t5_url}/readyz").json()
-    assert ready["auto"] == "t5" and ready["engines"]["t5"]["version"]
 
 
 def test_redis_cache_is_shared_and_expires_per_kind(full_url, http, redis_url, gemini_script):
