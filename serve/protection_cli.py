@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from contextlib import asynccontextmanager
+from functools import wraps
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -14,37 +14,34 @@ def progress_bar() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
 
 
-@asynccontextmanager
-async def database(settings):
-    """The configured database; with no MONGODB_URI, the embedded server's data under var/
-    (served and migrated for the length of the command: stop the service first)."""
-    from serve.store import connect
-    from serve.store_cli import start_embedded
-
-    embedded = None if settings.mongodb_uri else start_embedded(settings)
-    db = connect(settings.model_copy(update={"mongodb_uri": embedded.uri}) if embedded else settings)
-    try:
-        yield db
-    finally:
-        await db.client.close()
-        if embedded:
-            embedded.stop()
-
-
 def on_database(job):
-    """A command whose body, `await job(args, settings, db)`, runs against the configured database."""
-    from functools import wraps
+    """A command whose body, `await job(args, settings, db)`, runs against the configured
+    database; with no MONGODB_URI, the embedded server's data, served and migrated for the
+    length of the command (stop the service first)."""
 
     @wraps(job)
     def command(args: argparse.Namespace) -> int:
         from serve.settings import Settings
+        from serve.store import connect
+        from serve.store_cli import start_embedded
+
+        settings = Settings()
+        embedded = None if settings.mongodb_uri else start_embedded(settings)
+        if embedded:
+            settings = settings.model_copy(update={"mongodb_uri": embedded.uri})
 
         async def main() -> int:
-            settings = Settings()
-            async with database(settings) as db:
+            db = connect(settings)
+            try:
                 return await job(args, settings, db)
+            finally:
+                await db.client.close()
 
-        return asyncio.run(main())
+        try:
+            return asyncio.run(main())
+        finally:
+            if embedded:
+                embedded.stop()
 
     return command
 
