@@ -24,7 +24,7 @@ from pathlib import Path
 from cachetools import TTLCache
 from pymongo import ASCENDING, ReturnDocument
 
-from serve.errors import NotFound, Unprocessable
+from serve.errors import NotFound, ServiceError, Unprocessable
 from serve.store import API_KEYS, now, reachable
 
 KEY_PREFIX = "wsk_"
@@ -141,6 +141,7 @@ class ApiKeys:
 def cmd_keys_create(args) -> int:
     """Issue a key from the command line (the first admin key, before any exists)."""
     import asyncio
+    import sys
 
     from serve.settings import Settings
     from serve.store import Store
@@ -158,6 +159,9 @@ def cmd_keys_create(args) -> int:
 
     try:
         record, key = asyncio.run(create())
+    except ServiceError as exc:  # a blank owner, the database unreachable
+        print(f"no key made: {exc.message}", file=sys.stderr)
+        return 2
     finally:
         if embedded is not None:
             embedded.stop()
@@ -169,5 +173,5 @@ def add_key_commands(keys) -> None:
     """`python -m serve keys create --role admin --user NAME` on the `keys` subcommands."""
     create = keys.add_parser("create", help="issue an API key (printed once)")
     create.add_argument("--user", required=True, help="the key's owner")
-    create.add_argument("--role", action="append", required=True, help="writer or admin; repeat for both")
+    create.add_argument("--role", action="append", required=True, choices=["writer", "admin"], help="repeat for both")
     create.set_defaults(func=cmd_keys_create)

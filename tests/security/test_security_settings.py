@@ -1,15 +1,22 @@
-"""What needs no running service: production refuses to start without a key secret, keys
-are never written down, and X-Forwarded-For is believed only from a trusted proxy."""
+"""What needs no Ray: production refuses to start without a key secret, the command that
+makes the first key, and X-Forwarded-For believed only from a trusted proxy."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from serve.ratelimit import RateLimiter
-from serve.security import KEY_PREFIX, SecurityConfigError, key_hash, server_secret
+from serve.security import KEY_PREFIX, ApiKeys, SecurityConfigError, key_hash, server_secret
 from serve.settings import Settings
+from serve.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_production_requires_keys_and_refuses_to_start_without_a_secret():
@@ -54,3 +61,25 @@ def test_a_key_gets_its_most_generous_roles_limit_and_the_window_moves():
     first, second, third = asyncio.run(hits())
     assert (first.allowed, second.allowed, third.allowed) == (True, True, False)
     assert (first.remaining, second.remaining, third.remaining) == (1, 0, 0) and 0 < third.reset_s <= 60
+
+
+def test_the_first_admin_key_comes_from_the_command_line(mongodb_uri):
+    env = {**os.environ, "MONGODB_URI": mongodb_uri, "WRITING_API_KEY_SECRET": "cli-secret-" + "x" * 32}
+    command = [sys.executable, "-m", "serve", "keys", "create", "--role", "admin", "--role", "writer", "--user", "root"]
+    made = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip().splitlines()[-1]
+    assert key.startswith(KEY_PREFIX) and "shown once" in made.stdout
+
+    async def verify():
+        settings = Settings(mongodb_uri=mongodb_uri, api_key_secret=env["WRITING_API_KEY_SECRET"])
+        store = Store(settings)
+        try:
+            return await ApiKeys.from_settings(settings, store).verify(key)
+        finally:
+            await store.close()
+
+    record = asyncio.run(verify())
+    assert record.user == "root" and record.roles == ["admin", "writer"]
+    refused = subprocess.run([*command[:-1], "   "], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert refused.returncode == 2 and "user must name" in refused.stderr
