@@ -168,39 +168,37 @@ def cmd_backup_bench(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _command(parsers, name: str, func, help: str, *arguments: tuple[str, dict]) -> argparse.ArgumentParser:
+    parser = parsers.add_parser(name, help=help)
+    for flag, options in arguments:
+        parser.add_argument(flag, **options)
+    parser.set_defaults(func=func)
+    return parser
+
+
 def add_commands(commands, models) -> argparse._SubParsersAction:
     """Register the commands on the top-level parser's subparsers (and `models`'s); gives
     `keys`'s subparsers, which the API key commands join."""
     keys = commands.add_parser("keys", help="API keys, and data keys for encryption at rest").add_subparsers(dest="keys_command", required=True)
-    rotate = keys.add_parser("rotate-data-key", help="add a new data key; new writes use it")
-    rotate.add_argument("--file", help="the key file to add to (created if missing; default: the configured ring)")
-    rotate.set_defaults(func=cmd_keys_rotate)
-    keys.add_parser("status", help="data keys, what each seals, and whether rotation is due").set_defaults(func=cmd_keys_status)
-    retire = keys.add_parser("retire-data-key", help="remove an older data key that no stored value uses")
-    retire.add_argument("key_id")
-    retire.set_defaults(func=cmd_keys_retire)
+    _command(keys, "rotate-data-key", cmd_keys_rotate, "add a new data key; new writes use it",
+             ("--file", {"help": "the key file to add to (created if missing; default: the configured ring)"}))
+    _command(keys, "status", cmd_keys_status, "data keys, what each seals, and whether rotation is due")
+    _command(keys, "retire-data-key", cmd_keys_retire, "remove an older data key that no stored value uses", ("key_id", {}))
 
-    reencrypt = commands.add_parser("reencrypt", help="reseal values sealed with older data keys (resumable)")
-    reencrypt.add_argument("--batch-size", type=int, default=500)
-    reencrypt.set_defaults(func=cmd_reencrypt)
-    commands.add_parser("purge", help="remove what has outlived its retention period").set_defaults(func=cmd_purge)
-    backup = commands.add_parser("backup", help="dump the database (mongodump layout, checksummed)")
-    backup.add_argument("out_dir")
-    backup.set_defaults(func=cmd_backup)
-    restore = commands.add_parser("restore", help="load a backup after verifying it")
-    restore.add_argument("dir")
+    _command(commands, "reencrypt", cmd_reencrypt, "reseal values sealed with older data keys (resumable)",
+             ("--batch-size", {"type": int, "default": 500}))
+    _command(commands, "purge", cmd_purge, "remove what has outlived its retention period")
+    _command(commands, "backup", cmd_backup, "dump the database (mongodump layout, checksummed)", ("out_dir", {}))
+    restore = _command(commands, "restore", cmd_restore, "load a backup after verifying it", ("dir", {}))
     mode = restore.add_mutually_exclusive_group()
     mode.add_argument("--drop", dest="mode", action="store_const", const="drop", help="replace each collection (default)")
     mode.add_argument("--merge", dest="mode", action="store_const", const="merge", help="add missing documents, keep the rest")
-    restore.set_defaults(func=cmd_restore, mode="drop")
-    bench = commands.add_parser("backup-bench", help="backup and restore throughput on a database of its own")
-    bench.add_argument("--documents", type=int, default=10_000)
-    bench.add_argument("--chars", type=int, default=2000, help="characters of content per document")
-    bench.set_defaults(func=cmd_backup_bench)
+    restore.set_defaults(mode="drop")
+    _command(commands, "backup-bench", cmd_backup_bench, "backup and restore throughput on a database of its own",
+             ("--documents", {"type": int, "default": 10_000}),
+             ("--chars", {"type": int, "default": 2000, "help": "characters of content per document"}))
 
     for verb, func, what in (("backup", cmd_models_backup, "write"), ("restore", cmd_models_restore, "restore from")):
-        sub = models.add_parser(verb, help=f"{what} a checksummed tar.gz of T5_MODEL_PATH")
-        sub.add_argument("archive")
-        sub.add_argument("--path", help="model directory (default: T5_MODEL_PATH)")
-        sub.set_defaults(func=func)
+        _command(models, verb, func, f"{what} a checksummed tar.gz of T5_MODEL_PATH",
+                 ("archive", {}), ("--path", {"help": "model directory (default: T5_MODEL_PATH)"}))
     return keys

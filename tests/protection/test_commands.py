@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 from uuid import uuid4
 
+import bson
 import pytest
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, MongoClient
 
 from serve.crypto import KeyRing
 from serve.mongo import uri
@@ -51,6 +52,13 @@ def on_store(settings: Settings, work):
     return asyncio.run(main())
 
 
+def raw_database(settings: Settings) -> bytes:
+    """Every stored document of the database, as BSON bytes."""
+    with MongoClient(settings.mongodb_uri) as client:
+        db = client.get_default_database()
+        return b"".join(bson.encode(doc) for name in db.list_collection_names() for doc in db[name].find())
+
+
 async def write_some(store: Store) -> list[dict]:
     await store.update_profile("writer-1", "Ada Lovelace", None)
     return [await store.create_document("writer-1", f"Chapter {i}", f"It was a dark and stormy night, part {i}.") for i in range(5)]
@@ -65,6 +73,7 @@ def test_rotate_reencrypt_retire(operator):
     settings, cli = operator
     documents = on_store(settings, write_some)
     expected = [(d["title"], d["content"]) for d in documents] + [("profile", "Ada Lovelace")]
+    assert not any(text.encode() in raw_database(settings) for pair in expected for text in pair if text != "profile")
     old_key = KeyRing.from_file(Path(settings.data_keys_file)).current.id
 
     assert "added data key" in cli("keys", "rotate-data-key").stdout

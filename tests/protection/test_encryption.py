@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bson
 import pytest
+from pymongo import MongoClient
 from rich.progress import Progress
 
 from pipelines.reencrypt import key_usage, reencrypt
@@ -100,6 +101,31 @@ async def test_a_value_that_will_not_open_is_reported_and_left_alone(db, ring):
     report = await reencrypt(db, rotated, SEALED)
     assert report.moved["documents.title"] == 2 and len(report.failed) == 1 and "documents:doc-0001:title" in report.failed[0]
     assert report.usage[ring.current.id] == 1 and report.retirable == []  # the old key stays until it is sorted out
+
+
+class RacingRing(KeyRing):
+    """A ring whose reseal of one record lets a writer save that record first, as a user
+    saving a document while the job runs would."""
+
+    def __init__(self, ring: KeyRing, uri: str, database: str, racing_id: str):
+        super().__init__(list(ring.keys.values()), ring.source)
+        self.uri, self.database, self.racing_id = uri, database, racing_id
+
+    def reseal(self, sealed: dict, context_: str) -> dict:
+        if context_ == context("documents", self.racing_id, "content"):
+            saved = self.seal("Saved by the writer meanwhile.", context_)
+            with MongoClient(self.uri) as client:
+                client[self.database].documents.update_one({"_id": self.racing_id}, {"$set": {"content": saved}})
+        return super().reseal(sealed, context_)
+
+
+async def test_a_record_saved_during_reencryption_keeps_what_its_writer_saved(db, ring, mongo):
+    await seed(db, ring, texts(3))
+    racing = RacingRing(ring.with_new_key(), mongo.uri, db.name, doc_id(1))
+    report = await reencrypt(db, racing, SEALED)
+    assert report.moved == {"documents.title": 3, "documents.content": 2}
+    assert (await read_all(db, racing))[1] == ("Draft 1", "Saved by the writer meanwhile.")
+    assert report.retirable == [ring.current.id]
 
 
 def test_production_refuses_to_start_without_configured_keys(monkeypatch, tmp_path):

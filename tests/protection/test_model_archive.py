@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tarfile
+from pathlib import Path
 
 import pytest
 
 from pipelines.model_archive import ArchiveError, backup, checksum_file, restore
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def model_dir(path):
@@ -50,3 +56,21 @@ def test_a_damaged_archive_is_refused_and_the_model_left_alone(tmp_path):
     checksum_file(archive).unlink()
     with pytest.raises(ArchiveError, match="refusing an unverified archive"):
         restore(archive, target)
+
+
+def test_the_models_commands(tmp_path):
+    source = model_dir(tmp_path / "t5")
+    archive = tmp_path / "models.tar.gz"
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "serve", "models", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "T5_MODEL_PATH": str(source)})
+
+    made = cli("backup", str(archive))
+    assert made.returncode == 0 and "sha256" in made.stdout, made.stderr
+    assert cli("restore", str(archive), "--path", str(tmp_path / "copy")).returncode == 0
+    assert contents(tmp_path / "copy") == contents(source)
+    archive.write_bytes(archive.read_bytes()[:-10])
+    refused = cli("restore", str(archive))
+    assert refused.returncode == 2 and "refused" in refused.stdout and "does not match its checksum" in refused.stdout
+    assert contents(source) == contents(tmp_path / "copy")
