@@ -88,10 +88,10 @@ class Checker:
             s, e = m.span()
             self.loose[s:e] = b"\x01" * (e - s)
         self.toks = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
-        self.low = [norm(t[2]) for t in self.toks]
+        self.low = [w.lower().replace("\u2019", "'") for _, _, w in self.toks]
         self.eff = list(self.low)  # lower-case words after spelling correction
         self.starts = [t[0] for t in self.toks]
-        self._linked = [bool(gap) and gap.isspace() for gap in (text[x[1] : y[0]] for x, y in zip(self.toks, self.toks[1:]))]
+        self.links = [bool(gap) and gap.isspace() for gap in (text[x[1] : y[0]] for x, y in zip(self.toks, self.toks[1:]))]
         self.sentences = [
             Sentence(s, e, bisect.bisect_left(self.starts, s), bisect.bisect_left(self.starts, e)) for s, e in sentence_spans(text)
         ]
@@ -112,7 +112,7 @@ class Checker:
 
     def linked(self, i: int) -> bool:
         """Token i and token i+1 are separated by whitespace only (same phrase)."""
-        return 0 <= i < len(self._linked) and self._linked[i]
+        return 0 <= i < len(self.links) and self.links[i]
 
     def hyphenated(self, i: int) -> bool:
         s, e, _ = self.toks[i]

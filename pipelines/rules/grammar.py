@@ -42,9 +42,10 @@ class Ctx:
 
 
 def _context(c: Checker, i: int, sent: Sentence) -> Ctx:
-    nxt = c.eff[i + 1] if i + 1 < sent.b and c.linked(i) and not c.protected(i + 1) else None
-    nxt2 = c.eff[i + 2] if nxt is not None and i + 2 < sent.b and c.linked(i + 1) else None
-    prev = c.eff[i - 1] if i > sent.a and c.linked(i - 1) else None
+    eff, links = c.eff, c.links  # links[k]: tokens k and k+1 are separated by whitespace only
+    nxt = eff[i + 1] if i + 1 < sent.b and links[i] and not c.protected(i + 1) else None
+    nxt2 = eff[i + 2] if nxt is not None and i + 2 < sent.b and links[i + 1] else None
+    prev = eff[i - 1] if i > sent.a and links[i - 1] else None
     return Ctx(c.eff[i], prev, nxt, nxt2, i == sent.a, sent.a)
 
 

@@ -40,6 +40,7 @@ def _regularised(base: str) -> set[str]:
 WRONG_FORMS: dict[str, str] = {**SPELLING.nonstandard_past, **SPELLING.wrong_forms}
 REGULARISED = {form: past for base, past in SPELLING.irregular_past.items() if base != "be" for form in _regularised(base)}
 _SPECIAL = frozenset(SPELLING_MAP) | WRONG_FORMS.keys() | REGULARISED.keys()  # words with a fix of their own
+SPLIT_MIN_COUNT = 1_000_000  # both halves of a split must be at least this frequent
 _SUFFIXES = (
     ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"), ("ing", ""), ("ing", "e"),
     ("ly", ""), ("ily", "y"), ("er", ""), ("ers", ""), ("er", "e"), ("ers", "e"), ("est", ""), ("ness", ""),
@@ -97,7 +98,9 @@ def _affixes(low: str, words: dict) -> list[tuple[str, str]]:
 
 def _same_stem(cand: str, stem: str) -> bool:
     """Does `cand` keep the stem ("writting" -> "writing", "begining" -> "beginning")?"""
-    return cand.startswith(stem.rstrip("e")) or (len(stem) > 3 and stem[-1] == stem[-2] and cand.startswith(stem[:-1]))
+    if cand.startswith(stem.rstrip("e")) or (stem.endswith("y") and cand.startswith(stem[:-1])):  # "familys" -> "families"
+        return True
+    return len(stem) > 3 and stem[-1] == stem[-2] and cand.startswith(stem[:-1])
 
 
 def _variant(word: str, cand: str) -> bool:
@@ -183,6 +186,19 @@ def _known(language: str) -> frozenset[str]:
     return frozenset(speller().words.keys() | known_words() | SPELLING.allow | words) - spellings.keys()
 
 
+@functools.lru_cache(maxsize=8192)
+def split(low: str) -> str | None:
+    """Two frequent words run together: "inorder" -> "in order", "thirdworld" -> "third world"."""
+    words = speller().words
+    best, best_count = None, SPLIT_MIN_COUNT
+    for k in range(2, len(low) - 1):
+        a, b = low[:k], low[k:]
+        count = min(words.get(a, 0), words.get(b, 0))
+        if count > best_count:
+            best, best_count = f"{a} {b}", count
+    return best
+
+
 def is_known(low: str, language: str) -> bool:
     return low in _known(language)
 
@@ -228,6 +244,10 @@ def _correction(low: str, language: str) -> tuple[str, float, int, bool] | None:
     if is_known(low, language):
         return None
     found = suggest(low)
+    if (found is None or found[1] < 1.5 or found[2] > 1) and not _affixes(low, speller().words):
+        joined = split(low)
+        if joined is not None:
+            return joined, 9.0, 1, False
     if found is None:
         return None
     term, score, distance = found
