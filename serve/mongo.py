@@ -17,7 +17,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-mongo"
-DATA_FILE = ROOT / "var" / "mongo" / "writing.sqlite"
 DATABASE = "writing"
 
 
@@ -28,7 +27,7 @@ def uri(port: int, database: str = DATABASE) -> str:
 class EmbeddedMongo:
     """The wire server as a child process on a loopback port, its data in one SQLite file."""
 
-    def __init__(self, path: Path = DATA_FILE, port: int | None = None, log: Path | None = None):
+    def __init__(self, path: Path, port: int | None = None, log: Path | None = None):
         from serve.local import free_port
 
         self.path, self.port = Path(path), port or free_port()
@@ -99,6 +98,23 @@ def _insert_without_full_scan() -> None:
     SQLiteEngine._validate_document_against_unique_indexes = validate_by_key
 
 
+def start_migrated(path: Path, settings=None, report=lambda line: None) -> EmbeddedMongo:
+    """A server on the data at `path`, started and migrated (and stopped again if migrating
+    fails); `settings` (serve.settings.Settings) give the retention TTLs."""
+    import asyncio
+
+    from pipelines.migrations import migrate
+    from serve.settings import Settings
+
+    server = EmbeddedMongo(path).start()
+    try:
+        asyncio.run(migrate((settings or Settings()).model_copy(update={"mongodb_uri": server.uri}), report=report))
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
 async def _serve(path: str, port: int) -> None:
     import asyncio
     import signal
@@ -121,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     import asyncio
 
     parser = argparse.ArgumentParser(prog="python -m serve.mongo", description="the embedded MongoDB-wire server")
-    parser.add_argument("--path", default=str(DATA_FILE), help="the SQLite file that holds the data")
+    parser.add_argument("--path", required=True, help="the SQLite file that holds the data")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
     asyncio.run(_serve(args.path, args.port))

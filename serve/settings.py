@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     # Store (MongoDB): how long a call waits for an unreachable server before a 503; the
     # largest document; analytics events buffered per ingress replica, written in batches.
     mongodb_timeout_s: float = 2.0
+    embedded_mongo_path: str = "var/mongo/writing.sqlite"  # with no MONGODB_URI: the embedded server's data (relative: to the checkout)
     max_document_chars: int = 200_000
     events_buffer: int = 10_000  # events waiting beyond this are dropped (and counted)
     events_batch: int = 500

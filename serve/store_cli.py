@@ -14,16 +14,10 @@ from serve.settings import Settings
 def start_embedded(settings: Settings):
     """Start the embedded server on its data under var/, migrate it, and point MONGODB_URI
     (this process's and its children's) at it; the caller stops it."""
-    from pipelines.migrations import migrate
-    from serve.mongo import EmbeddedMongo
+    from serve.mongo import ROOT, start_migrated
 
-    server = EmbeddedMongo().start()
+    server = start_migrated(ROOT / settings.embedded_mongo_path, settings, report=print)  # an absolute path stays as it is
     os.environ["MONGODB_URI"] = server.uri
-    try:
-        asyncio.run(migrate(settings.model_copy(update={"mongodb_uri": server.uri})))
-    except BaseException:
-        server.stop()
-        raise
     print(f"embedded MongoDB-wire server at {server.uri} (data: {server.path})", flush=True)
     return server
 
@@ -62,5 +56,4 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--documents", type=int, default=1000, help="documents each way")
     bench.add_argument("--concurrency", type=int, default=16)
     bench.add_argument("--chars", type=int, default=2000, help="characters of content per document")
-    bench.add_argument("--url", help="a running service (default: start one, and an embedded store, on free ports)")
     bench.set_defaults(func=cmd_bench)

@@ -49,14 +49,9 @@ def redis_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def mongo(tmp_path_factory):
     """The embedded MongoDB-wire server (mongoeco over SQLite) on a free port, migrated."""
-    import asyncio
+    from serve.mongo import start_migrated
 
-    from pipelines.migrations import migrate
-    from serve.mongo import EmbeddedMongo
-    from serve.settings import Settings
-
-    server = EmbeddedMongo(tmp_path_factory.mktemp("mongo") / "writing.sqlite").start()
-    asyncio.run(migrate(Settings(mongodb_uri=server.uri), report=lambda line: None))
+    server = start_migrated(tmp_path_factory.mktemp("mongo") / "writing.sqlite")
     yield server
     server.stop()
 

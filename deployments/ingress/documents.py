@@ -40,18 +40,21 @@ class DocumentUpdate(BaseModel):
         return self
 
 
-class Document(BaseModel):
+class DocumentSummary(BaseModel):
     id: str
     title: str
-    content: str | None = None  # absent in listings
     chars: int
     version: int
     created_at: datetime
     updated_at: datetime
 
 
+class Document(DocumentSummary):
+    content: str
+
+
 class DocumentPage(BaseModel):
-    documents: list[Document]
+    documents: list[DocumentSummary]
     total: int
     limit: int
     offset: int
@@ -84,7 +87,7 @@ async def create_document(body: DocumentCreate, api: Ingress = Depends(current),
     return await api.store.create_document(who.user_id, body.title, body.content)
 
 
-@router.get("/documents", response_model=DocumentPage, response_model_exclude_none=True)
+@router.get("/documents", response_model=DocumentPage)
 async def list_documents(
     limit: int = Query(20, ge=1, le=100),
     offset: int = Query(0, ge=0, le=1_000_000_000),  # the store's skip is a 32-bit count
