@@ -25,6 +25,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+from ray.exceptions import RayActorError
 from ray.serve.handle import DeploymentHandle
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential_jitter
 
@@ -100,7 +101,7 @@ class Router:
         for name, status in self._status.items():
             breaker = self._breakers[name]
             engines[name] = dict(status, circuit="open" if breaker.is_open() else "closed")
-            if breaker.is_open():
+            if breaker.is_open() and status.get("live"):  # an engine's own reason says more
                 engines[name].update(live=False, reason=f"circuit open after {breaker.failures} failures; retry in {breaker.retry_in()} s")
         self._note_circuits({name.value for name, breaker in self._breakers.items() if breaker.is_open()})
         return {"engines": engines, "auto": auto_engine(engines), "open_circuits": sorted(self._open)}
@@ -166,7 +167,8 @@ class Router:
 
     def _failed(self, name: Engine, exc: Exception) -> EngineUnavailable:
         breaker = self._breakers[name]
-        breaker.failed()
+        if not isinstance(exc, EngineRejected):  # a refusal is not an outage: the engine reports it in its status
+            breaker.failed()
         metrics.engine_failure(name.value, exc.code if isinstance(exc, ServiceError) else type(exc).__name__)
         if isinstance(exc, EngineUnavailable):
             self._log.warning("engine %s failed: %s", name.value, exc)
@@ -187,13 +189,16 @@ class Router:
         return sorted(edits, key=lambda e: (e["offset"], e["length"]))
 
 
+_REPLICA_GONE_WAIT_S = 1.0
 _jitter = wait_exponential_jitter(initial=0.2, max=5.0, jitter=0.2)
 
 
 def _backoff(retry_state) -> float:
-    """Exponential backoff with jitter, but never sooner than the engine's own Retry-After."""
+    """Exponential backoff with jitter, but never sooner than the engine's own Retry-After, and
+    a second at least after a replica died (Serve needs that long to stop routing to it)."""
     exc = retry_state.outcome.exception()
-    return max(_jitter(retry_state), exc.retry_after if isinstance(exc, EngineBusy) else 0)
+    floor = exc.retry_after if isinstance(exc, EngineBusy) else _REPLICA_GONE_WAIT_S if isinstance(exc, RayActorError) else 0
+    return max(_jitter(retry_state), floor)
 
 
 def _transient(exc: BaseException) -> bool:

@@ -133,7 +133,7 @@ def supervise(config: dict) -> int:
         settings = Settings()
     names: list[str] = []
     try:
-        ray.init(configure_logging=False, log_to_driver=True)
+        ray.init(configure_logging=False, log_to_driver=True, include_dashboard=settings.ray_dashboard)
         for signum in (signal.SIGTERM, signal.SIGINT):  # after ray.init, which installs its own
             signal.signal(signum, lambda *_: stop.set())
         if settings.redis_url:

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     breaker_failures: int = 3  # consecutive failures that open an engine's circuit
     breaker_cooldown_s: float = 30.0
     status_interval_s: float = 2.0  # how often engine status is asked for (ingress and router each)
+    ray_dashboard: bool = True  # python -m serve run starts Ray's dashboard too (`serve status`, the web UI)
+    status_interval_s: float = 2.0  # how often engine status is asked for (ingress and router each)
     gemini_key_recheck_s: float = 30.0  # while Gemini refuses the key, how often it is checked again
     # T5's backend, device, batching and generation length: its user_config in serve_config.yaml.
     t5_prompts: dict[str, str] = {
