@@ -24,4 +24,5 @@ def test_schemathesis_with_all_checks_finds_no_failures(secure_url, admin_key, t
     assert run.returncode == 0, summary
     cases = next(line for line in run.stdout.splitlines() if "generated" in line)
     assert int(cases.split()[0]) >= 200, cases  # "N generated, ..."
+    print(cases)  # `pytest -s` shows how many cases ran
     assert "failures" not in summary.splitlines()[-1], summary
