@@ -208,6 +208,19 @@ def plural_subject(c: Checker, i: int, x: Ctx) -> None:
         c.tok_edit(i + 1, right, f"'{c.toks[i][2]}' is plural, so the verb should be '{{repl}}'.", _rule_name(i, x))
 
 
+def proper_adjective(c: Checker, i: int, x: Ctx) -> None:
+    """Languages, nationalities, days and months take a capital: "english" -> "English"."""
+    word = c.toks[i][2]
+    if word.islower() and not c.hyphenated(i):
+        c.tok_edit(i, word.capitalize(), "Names of languages, nationalities, days and months start with a capital: '{repl}'.", "EN_PROPER_NOUN_CASE")
+
+
+def to_infinitive(c: Checker, i: int, x: Ctx) -> None:
+    """"I want go" -> "I want to go"."""
+    if x.nxt in G.clear_base_verbs and x.prev not in ("the", "a", "an", "my", "your", "our", "their", "his", "her", "its"):
+        c.tok_edit(i, c.toks[i][2] + " to", "Put 'to' before the verb: '{repl}'.", "MISSING_TO_BEFORE_A_VERB")
+
+
 def comparatives(c: Checker, i: int, x: Ctx) -> None:
     """"more faster" -> "faster"."""
     if x.w == "more" and x.nxt in G.comparative_forms and (x.prev in G.be or x.nxt2 in ("than", None)):
@@ -248,6 +261,8 @@ _RULES = (
     *confusions.RULES,
     (noun_agreement, G.np_determiners),
     (comparatives, {"more"}),
+    (proper_adjective, G.proper_adjectives),
+    (to_infinitive, G.to_infinitive_verbs),
     (plural_subject, G.irregular_plurals),
     (noun_number, G.plural_quantifiers | {"the", "my", "our", "their", "his", "her", "your"}),
     (verb_choice, _SUBJECT_PRONOUNS | _LEND),
@@ -268,8 +283,10 @@ def check_sentence(c: Checker, sent: Sentence) -> None:
             continue
         x = _context(c, i, sent)
         pronoun_i(c, i, x)
-        if x.nxt is None:
+        if x.nxt is None:  # the last word of a phrase
             confusions.than_at_end(c, i, x)
+            if x.w in G.proper_adjectives:
+                proper_adjective(c, i, x)
             continue
         if c.hyphenated(i + 1) and x.w not in ("a", "an"):
             continue

@@ -35,6 +35,8 @@ def fixed(text: str, language: str = "en-US") -> str:
         "She signed a unilateral agreement.",
         "My favorite teacher is traveling this week.",
         "The study shows great rigor.",
+        "The term disking names a way to clear dry shrubs.",
+        "Many people are killed by cars, and those people want more help.",
     ],
 )
 def test_correct_english_gets_no_grammar_or_spelling_match(text):
@@ -50,6 +52,11 @@ def test_correct_english_gets_no_grammar_or_spelling_match(text):
         ("This will effect sales.", "This will affect sales."),
         ("My brother is more smarter than me.", "My brother is smarter than me."),
         ("Yesterday she brang a cake.", "Yesterday she brought a cake."),
+        ("People is friendly and many people thinks so.", "People are friendly and many people think so."),
+        ("There are many reason to go, and one of the problem is cost.", "There are many reasons to go, and one of the problems is cost."),
+        ("I speak english on monday and I want go home.", "I speak English on Monday and I want to go home."),
+        ("Inorder to win, they taked the bus home.", "In order to win, they took the bus home."),
+        ("He could be rememberd as a succesfull artist.", "He could be remembered as a successful artist."),
     ],
 )
 def test_learner_mistakes_are_fixed(text, expected):
