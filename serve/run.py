@@ -111,12 +111,16 @@ def stop_all(names: list[str], settings: Settings, children: list[psutil.Process
 
 
 def supervise(config: dict) -> int:
-    from serve.security import server_secret
+    from serve.security import SecurityConfigError, server_secret
 
     env = serve_runtime_env()
     os.environ.update(env)
     settings = Settings()
-    server_secret(settings)  # NODE_ENV=production without WRITING_API_KEY_SECRET stops here, before anything starts
+    try:
+        server_secret(settings)  # NODE_ENV=production without WRITING_API_KEY_SECRET stops here, before anything starts
+    except SecurityConfigError as exc:
+        print(f"cannot start: {exc}", flush=True)
+        return 1
     if settings.internal_host == "127.0.0.1":  # one node whose own ports (GCS, dashboard, metrics export) stay on loopback
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # read when Ray is imported, just below
     import ray

@@ -83,3 +83,9 @@ def test_the_first_admin_key_comes_from_the_command_line(mongodb_uri):
     assert record.user == "root" and record.roles == ["admin", "writer"]
     refused = subprocess.run([*command[:-1], "   "], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert refused.returncode == 2 and "user must name" in refused.stderr
+
+
+def test_the_serve_command_refuses_production_without_a_key_secret():
+    env = {k: v for k, v in os.environ.items() if k != "WRITING_API_KEY_SECRET"} | {"NODE_ENV": "production"}
+    run = subprocess.run([sys.executable, "-m", "serve", "run"], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 1 and run.stdout.startswith("cannot start: NODE_ENV=production needs WRITING_API_KEY_SECRET")
