@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines import analysis, rules
+from pipelines import analysis, language, rules
 from pipelines.vocabulary import Engine, Task
 from serve import metrics
 from serve.settings import Settings
@@ -17,6 +17,10 @@ class Analyzer:
         """Edit.to_dict() of every edit; `language` is one of rules.LANGUAGES (ValueError otherwise)."""
         with metrics.engine_call(Engine.BASIC.value):
             return [e.to_dict() for e in rules.check(text, tasks or None, language)]
+
+    def detect(self, text: str) -> tuple[str, float]:
+        """The text's language (ISO 639-1) and the detector's confidence; loads the models on first use (~10 s)."""
+        return language.detect(text)
 
     def analyze(self, text: str) -> dict:
         return analysis.analyze(text)
