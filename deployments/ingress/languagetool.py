@@ -2,7 +2,6 @@
 clients and editor plug-ins work against this service. Its errors are LanguageTool's
 plain text (`Error: ...`); the app's one error handler answers /v2/ paths that way."""
 
-import asyncio
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
@@ -12,7 +11,6 @@ from deployments.ingress.auth import require
 from deployments.ingress.deps import current
 from deployments.ingress.service import Ingress
 from pipelines import languagetool
-from pipelines.language import detect
 from pipelines.edits import Edit
 from pipelines.vocabulary import EngineChoice
 from serve.errors import BadRequest
@@ -66,8 +64,8 @@ async def check(request: Request, api: Ingress = Depends(current)):
             check_text(req.text)
         except ValueError as exc:
             raise BadRequest(str(exc)) from None
-        if req.auto:  # language=auto: detection off the event loop, then the detected variant (or none)
-            req = languagetool.with_detected(req, *await asyncio.to_thread(detect, req.text))
+        if req.auto:  # language=auto: the Analyzer detects (its replicas hold the models), then the variant or none
+            req = languagetool.with_detected(req, *await api.analyzer.detect.remote(req.text))
         if req.variant:
             result, _ = await api.suggest(req.text, None, req.variant, engine)
             edits = [Edit(**s) for s in result["suggestions"]]
