@@ -167,10 +167,13 @@ def metrics_targets() -> list[str]:
     return targets
 
 
-def parse(text: str, into: Samples | None = None) -> Samples:
-    """Prometheus text exposition -> {sample name: [(labels, value)]}."""
+def parse(text: str, into: Samples | None = None, only: tuple[str, ...] = ()) -> Samples:
+    """Prometheus text exposition -> {sample name: [(labels, value)]}, of the names that
+    start with one of `only` when given (a node exports thousands of Ray's own series)."""
     from prometheus_client.parser import text_string_to_metric_families
 
+    if only:
+        text = "\n".join(line for line in text.splitlines() if line.startswith(only))
     samples: Samples = into if into is not None else defaultdict(list)
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
@@ -178,8 +181,9 @@ def parse(text: str, into: Samples | None = None) -> Samples:
     return samples
 
 
-async def scrape(targets: list[str], timeout_s: float = 10.0) -> tuple[Samples, int]:
-    """Every target's samples merged (parsed off the event loop), and how many targets answered."""
+async def scrape(targets: list[str], only: tuple[str, ...] = (), timeout_s: float = 10.0) -> tuple[Samples, int]:
+    """Every target's samples (of the names `only` starts) merged, parsed off the event loop,
+    and how many targets answered."""
     import httpx
 
     async with httpx.AsyncClient(timeout=timeout_s) as client:
@@ -189,7 +193,7 @@ async def scrape(targets: list[str], timeout_s: float = 10.0) -> tuple[Samples, 
     def merged() -> Samples:
         samples: Samples = defaultdict(list)
         for text in texts:
-            parse(text, samples)
+            parse(text, samples, only)
         return samples
 
     return await asyncio.to_thread(merged), len(texts)
@@ -224,6 +228,13 @@ def mean(samples: Samples, histogram: str, **match: str) -> float | None:
     return total(samples, f"{histogram}_sum", **match) / count if count else None
 
 
+SUMMARY_NAMES = tuple(
+    f"{EXPORT_PREFIX}{name}"
+    for name in ("http_request_duration_seconds_bucket", "http_requests_total", "cache_hits_total", "cache_misses_total",
+                 "ai_latency_seconds_sum", "ai_latency_seconds_count", "node_mem_used", "node_mem_total")
+)
+
+
 def _ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 2)
 
@@ -247,5 +258,5 @@ def summarize(samples: Samples) -> dict:
 async def summary() -> dict:
     """PerformanceMetrics across every replica on every node, read from Ray's metrics export."""
     targets = await asyncio.to_thread(metrics_targets)
-    samples, answered = await scrape(targets)
+    samples, answered = await scrape(targets, SUMMARY_NAMES)
     return {**summarize(samples), "nodes": {"scraped": answered, "total": len(targets)}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from serve.metrics import parse, quantile, summarize
+from serve.metrics import SUMMARY_NAMES, parse, quantile, summarize
 
 
 def replica(worker: str, fast: int, slow: int, hits: int, misses: int) -> str:
@@ -59,3 +59,8 @@ def test_before_any_traffic_the_figures_are_null_not_zero():
 def test_a_quantile_past_the_last_finite_bucket_is_that_bucket_bound():
     samples = parse(replica("a", fast=0, slow=0, hits=0, misses=0).replace('le="+Inf"} 0', 'le="+Inf"} 5'))
     assert quantile(0.99, samples, "ray_http_request_duration_seconds") == 2.0
+
+
+def test_reading_only_the_summarys_names_changes_nothing():
+    text = replica("a", fast=90, slow=10, hits=9, misses=1) + NODE + "# TYPE ray_grpc_x counter\nray_grpc_x_total 7\n"
+    assert summarize(parse(text, only=SUMMARY_NAMES)) == summarize(parse(text))
