@@ -39,6 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help=f"T5 checkpoint directory (default: a random t5-small at {DEFAULT_MODEL})")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
     parser.add_argument("--new-tokens", type=int, help="tokens generated per request (default 16; quick 4)")
+    parser.add_argument("--callers", type=int, nargs="+", default=[1, 8, 32], help="concurrent callers for the graph runs")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="model threads (default: all cores)")
     parser.add_argument("--plain-serve", action="store_true",
                         help="Serve's default data path (no RAY_SERVE_THROUGHPUT_OPTIMIZED, no HAProxy), for comparison")
@@ -72,7 +73,8 @@ def run_bench(args: argparse.Namespace) -> int:
     t5_config = shipped_deployments()["T5"]["user_config"] | {"max_new_tokens": new_tokens, "min_new_tokens": new_tokens,
                                                               "threads": args.threads, "device": device}
     plan = Plan(quick=args.quick, model=args.model or _model(args.quick, workdir), device=device, threads=args.threads,
-                backends=backends(device), t5_config=t5_config, prompt=Settings().t5_prompts["grammar"])
+                backends=backends(device), t5_config=t5_config, prompt=Settings().t5_prompts["grammar"],
+                concurrencies=tuple(args.callers))
     sections = args.only or SECTIONS
     plan.results.update(started=stamp, command="python -m serve " + " ".join(sys.argv[1:]), machine=machine(),
                         model=plan.model, quick=plan.quick, serve_env=serve_env, t5_config=t5_config,
@@ -87,6 +89,7 @@ def run_bench(args: argparse.Namespace) -> int:
             fn(plan, *fn_args)
             timings[name] = round(time.perf_counter() - started, 1)
             load_average[name] = round(os.getloadavg()[1], 2)  # the last 5 minutes
+            (out / "results.json").write_text(json.dumps(plan.results, indent=2))  # what ran survives a later failure
 
     run("ceiling", model_sections.bench_ceiling)
     run("parity", model_sections.bench_parity)

@@ -65,16 +65,11 @@ def bench_peers(plan: Plan) -> None:
     """Each peer app on each backend, at one caller and at the most."""
     for backend, compute_type in plan.backends:
         for kind in PEERS:
-            port = free_port()
             env = dict(os.environ, PEER_KIND=kind, PEER_MODEL_PATH=plan.model, PEER_BACKEND=backend,
                        PEER_COMPUTE_TYPE=compute_type, PEER_THREADS=str(plan.threads), PEER_BATCH=str(plan.batch),
                        PEER_NEW_TOKENS=str(plan.new_tokens), PEER_PROMPT=plan.prompt)
-            proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "pipelines.bench.peers:app", "--host", "127.0.0.1",
-                                     "--port", str(port), "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
+            port, proc = _start_peer(env)
             try:
-                import httpx
-
-                wait_until(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200, 180, "peer")
                 for c in (1, max(plan.concurrencies)):
                     summary = load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(i)}, c, plan.requests(c),
                                    plan.time_limit_s, warmup=2)
@@ -82,6 +77,21 @@ def bench_peers(plan: Plan) -> None:
             finally:
                 proc.terminate()
                 proc.wait(30)
+
+
+def _start_peer(env: dict) -> tuple[int, subprocess.Popen]:
+    """A peer under uvicorn on a free port, once it answers; another port if someone took that one."""
+    import httpx
+
+    for _ in range(3):
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "pipelines.bench.peers:app", "--host", "127.0.0.1",
+                                 "--port", str(port), "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
+        wait_until(lambda: proc.poll() is not None or httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200,
+                   300, "peer app")
+        if proc.poll() is None:
+            return port, proc
+    raise RuntimeError("the peer app would not start")
 
 
 def bench_rules(plan: Plan) -> None:
