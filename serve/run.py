@@ -88,17 +88,23 @@ def deploy(config: dict, settings: Settings) -> list[str]:
     return names
 
 
+def drain(names: list[str], settings: Settings) -> None:
+    """New requests answered 503 with Retry-After, those in flight answered, then the applications deleted."""
+    from ray import serve
+
+    for name in names:
+        set_draining(settings, name, True)
+    time.sleep(2 * settings.status_interval_s + 0.5)  # every replica has read it
+    for name in names:
+        serve.delete(name)  # Serve waits for each replica's requests in flight
+
+
 def stop_all(names: list[str], settings: Settings, children: list[psutil.Process]) -> None:
     """Drain, then stop Serve and Ray, then whatever they started that is still running (HAProxy)."""
     import ray
     from ray import serve
 
-    if names:
-        for name in names:
-            set_draining(settings, name, True)
-        time.sleep(2 * settings.status_interval_s + 0.5)  # every replica has read it
-        for name in names:
-            serve.delete(name)  # Serve waits for each replica's requests in flight
+    drain(names, settings)
     if ray.is_initialized():
         serve.shutdown()
         ray.shutdown()

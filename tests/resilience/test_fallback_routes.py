@@ -43,14 +43,12 @@ class Rules:
 
 
 @pytest.fixture()
-def service():
+def service(monkeypatch):
     settings = Settings(cache_ttl_suggestions_s=0, status_interval_s=0)  # every entry is past its TTL at once
-    router, holder = FakeHandle(Router()), FakeHandle(Fallback(settings))
-    api = Ingress(settings, router, FakeHandle(Rules()), holder)
-    app.dependency_overrides[current] = lambda: api
+    api = Ingress(settings, FakeHandle(Router()), FakeHandle(Rules()), FakeHandle(Fallback(settings)))
+    monkeypatch.setitem(app.dependency_overrides, current, lambda: api)
     with TestClient(app) as client:
-        yield client, api, router
-    app.dependency_overrides.clear()
+        yield client, api, api.router
 
 
 def test_the_mode_is_read_and_switched_one_field_at_a_time(service):

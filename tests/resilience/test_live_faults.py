@@ -165,3 +165,26 @@ def test_a_killed_t5_replica_is_restarted_and_its_requests_retried(app, http):
     assert load.server_errors() == []
     assert all(a.body["engine"] == "t5" for a in load.answers)
     report("t5 replica killed", load, start, end, recovered)
+
+
+def test_draining_answers_what_is_in_flight_and_refuses_new_work(serve_port, http, mongodb_uri, tmp_path_factory):
+    """What the serve command does on SIGTERM before it stops Ray, here on the session's cluster."""
+    from serve.run import drain
+    from serve.settings import Settings
+
+    settings = {"t5_model_path": str(tmp_path_factory.mktemp("no-model")), "mongodb_uri": mongodb_uri,
+                "rate_limit_max": 1_000_000, "status_interval_s": 0.5}
+    url = deploy(serve_port, "draining", "/draining", settings)
+    load = Load(url, [SUGGEST, ANALYSE], callers=4, limit=100_000).start()
+    time.sleep(2.0)
+    start = time.monotonic()
+    drain(["draining"], Settings(**settings))
+    end = time.monotonic()
+    load.stop()
+    before = [a for a in load.answers if a.at < start]
+    assert before and all(a.status == 200 for a in before)
+    during = load.between(start, end)
+    refused = [a for a in during if a.status == 503]
+    assert refused and all(int(a.retry_after) > 0 for a in refused)
+    assert [a for a in during if a.status not in (200, 503, 404)] == []  # 404: the route is gone once deleted
+    report("drain (what SIGTERM starts)", load, start, end, end - start)

@@ -30,7 +30,9 @@ def command_env(port: int, **extra: str) -> dict[str, str]:
         T5_MODEL_PATH=str(ROOT / "var" / "no-model-here"),
         WRITING_RATE_LIMIT_MAX="1000000",
         WRITING_RAY_DASHBOARD="false",  # a lighter start on a busy test machine,
-        RAY_agent_register_timeout_ms="120000",  # where Ray's agents can take long to come up
+        RAY_agent_register_timeout_ms="120000",  # where Ray's agents and Serve's proxy can take long to come up
+        RAY_SERVE_PROXY_READY_CHECK_TIMEOUT_S="60",
+        RAY_SERVE_PROXY_HEALTH_CHECK_TIMEOUT_S="30",
         **extra,
     )
     return env
