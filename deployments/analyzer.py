@@ -11,7 +11,7 @@ from serve.settings import Settings
 class Analyzer:
     def __init__(self, settings: Settings):
         self._settings = settings
-        rules.check("Warm the spelling dictionary up.")  # load it now, not on the first request
+        rules.check("Warm the speling dictionary up.")  # load the dictionaries now (a typo loads the word pairs too)
 
     def suggest(self, text: str, tasks: list[str] | None, language: str = "en-US") -> list[dict]:
         """Edit.to_dict() of every edit; `language` is one of rules.LANGUAGES (ValueError otherwise)."""

@@ -40,6 +40,9 @@ def _regularised(base: str) -> set[str]:
 WRONG_FORMS: dict[str, str] = {**SPELLING.nonstandard_past, **SPELLING.wrong_forms}
 REGULARISED = {form: past for base, past in SPELLING.irregular_past.items() if base != "be" for form in _regularised(base)}
 _SPECIAL = frozenset(SPELLING_MAP) | WRONG_FORMS.keys() | REGULARISED.keys()  # words with a fix of their own
+_ENDINGS = frozenset({"ion", "ions", "ing", "ings", "ness", "ment", "ments", "able", "ible", "ive", "ous", "est", "ism", "ist", "ity", "ize", "ise", "ful", "less", "ship", "hood"})
+CONTEXT_WEIGHT = 0.1  # how much a candidate's fit with its neighbours counts against its own score
+CONTEXT_CANDIDATES = 5
 SPLIT_MIN_COUNT = 1_000_000  # both halves of a split must be at least this frequent
 _SUFFIXES = (
     ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"), ("ing", ""), ("ing", "e"),
@@ -146,9 +149,36 @@ def _penalty(word: str, cand: str, distance: int) -> float:
     return p
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1)
+def bigrams() -> dict[str, int]:
+    """Counts of word pairs ("of the": 13 billion) from SymSpell's bundled bigram list."""
+    import symspellpy
+
+    path = os.path.join(os.path.dirname(symspellpy.__file__), "frequency_bigramdictionary_en_243_342.txt")
+    with open(path, encoding="utf-8") as f:
+        return {" ".join(parts[:2]): int(parts[2]) for parts in (line.split() for line in f) if len(parts) == 3}
+
+
+def in_context(cands: tuple[tuple[str, float, int], ...], prev: str | None, nxt: str | None) -> tuple[str, float, int]:
+    """The candidate that fits its neighbours best: its own score plus how common it is beside them."""
+    pairs = bigrams()
+
+    def fit(cand: tuple[str, float, int]) -> float:
+        term = cand[0]
+        return cand[1] + CONTEXT_WEIGHT * sum(math.log10(1 + pairs.get(p, 0)) for p in (f"{prev} {term}", f"{term} {nxt}"))
+
+    return max(cands[:CONTEXT_CANDIDATES], key=fit)
+
+
 def suggest(low: str) -> tuple[str, float, int] | None:
-    """The best correction for an unknown lower-case word: (word, score, distance); None if none is convincing.
+    """The best correction for an unknown lower-case word, out of context."""
+    cands = suggestions(low)
+    return cands[0] if cands else None
+
+
+@functools.lru_cache(maxsize=65536)
+def suggestions(low: str) -> tuple[tuple[str, float, int], ...]:
+    """Corrections for an unknown lower-case word, best first: (word, score, distance).
 
     A word that looks like a regular derivation of a dictionary word ("unsubscribed",
     "tokenizing") is left alone unless a close candidate is the same derivation spelt
@@ -172,12 +202,8 @@ def suggest(low: str) -> tuple[str, float, int] | None:
                 for kind, a in affixes
             )
         ]
-    best = None
-    for c in cands:
-        score = 0.5 * math.log10(c.count) - _penalty(low, c.term, c.distance)
-        if best is None or score > best[1]:
-            best = (c.term, score, c.distance)
-    return best
+    scored = ((c.term, 0.5 * math.log10(c.count) - _penalty(low, c.term, c.distance), c.distance) for c in cands)
+    return tuple(sorted(scored, key=lambda s: -s[1]))
 
 
 @functools.lru_cache(maxsize=8)
@@ -193,6 +219,8 @@ def split(low: str) -> str | None:
     best, best_count = None, SPLIT_MIN_COUNT
     for k in range(2, len(low) - 1):
         a, b = low[:k], low[k:]
+        if b in _ENDINGS:
+            continue  # "effection" is not "effect ion"
         count = min(words.get(a, 0), words.get(b, 0))
         if count > best_count:
             best, best_count = f"{a} {b}", count
@@ -236,14 +264,15 @@ def _fixed_form(c: Checker, i: int) -> bool:
     return True
 
 
-def _correction(low: str, language: str) -> tuple[str, float, int, bool] | None:
-    """(word, score, distance, is a regional variant) for an unknown or foreign word."""
+def _correction(low: str, language: str, prev: str | None = None, nxt: str | None = None) -> tuple[str, float, int, bool] | None:
+    """(word, score, distance, is a regional variant) for an unknown or foreign word between `prev` and `nxt`."""
     local = variant(language)[0]
     if low in local:
         return local[low], 9.0, 0, True
     if is_known(low, language):
         return None
-    found = suggest(low)
+    cands = suggestions(low)
+    found = in_context(cands, prev, nxt) if cands else None
     if (found is None or found[1] < 1.5 or found[2] > 1) and not _affixes(low, speller().words):
         joined = split(low)
         if joined is not None:
@@ -275,7 +304,7 @@ def check_words(c: Checker) -> None:
             if low in SPELLING.contractions or low[apos + 1 :] != "s" or apos < 3:
                 continue
             suffix, low = word[apos:], low[:apos]
-        found = _correction(low, c.language)
+        found = _correction(low, c.language, c.eff[i - 1] if c.linked(i - 1) else None, c.low[i + 1] if c.linked(i) else None)
         if found is None:
             continue
         term, score, distance, regional = found
