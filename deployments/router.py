@@ -88,14 +88,18 @@ class Router:
         """Each engine's status (live, version, reason, tasks, styles, circuit), what `auto` resolves to now,
         and the engines whose circuit is open (FallbackMode.useCache is on while any is).
 
-        Engines are asked at most every `status_interval_s`; breakers are applied on every call."""
+        Engines are asked at most every `status_interval_s`; breakers are applied on every call. An
+        engine that is slow to say (its replica is being replaced) keeps its last known status: the
+        request's own retries find out whether it answers."""
         if time.monotonic() - self._status_at > self._settings.status_interval_s:
             names = list(self._engines)
-            answers = await asyncio.gather(*(self._engines[n].status.remote() for n in names), return_exceptions=True)
-            self._status = {
-                name: answer if isinstance(answer, dict) else {"live": False, "reason": f"status failed: {answer}"}
-                for name, answer in zip(names, answers)
-            }
+            asked = (asyncio.wait_for(self._engines[n].status.remote(), _STATUS_WAIT_S) for n in names)
+            answers = await asyncio.gather(*asked, return_exceptions=True)
+            for name, answer in zip(names, answers):
+                if isinstance(answer, dict):
+                    self._status[name] = answer
+                elif not (isinstance(answer, TimeoutError) and name in self._status):
+                    self._status[name] = {"live": False, "reason": f"status failed: {answer}"}
             self._status_at = time.monotonic()
         engines = {}
         for name, status in self._status.items():
@@ -190,6 +194,7 @@ class Router:
 
 
 _REPLICA_GONE_WAIT_S = 1.0
+_STATUS_WAIT_S = 2.0  # how long an engine may take to report its status
 _jitter = wait_exponential_jitter(initial=0.2, max=5.0, jitter=0.2)
 
 

@@ -19,6 +19,7 @@ import pytest
 from serve.local import serve_runtime_env
 
 os.environ.update(serve_runtime_env(isolated=True))  # before Ray starts: test the data path that `make serve` runs
+os.environ.setdefault("RAY_SERVE_PROXY_READY_CHECK_TIMEOUT_S", "60")  # a busy test machine starts HAProxy slowly
 os.environ.setdefault("WRITING_LOG_DIR", tempfile.mkdtemp(prefix="writing-logs-"))  # this run's log files, not /var/log
 
 from support.gemini_fake import FakeGemini

@@ -96,7 +96,8 @@ class Ingress:
         return await self._answer("suggestions", choice, [text, tasks, language], compute)
 
     async def rewrite(self, text: str, style: str, choice: str) -> tuple[dict, bool]:
-        if self.mode().skip_ai and not self.mode().basic_mode:
+        mode = self.mode()
+        if mode.skip_ai and not mode.basic_mode:
             raise EngineUnavailable("rewrites are off while AI features are skipped (FallbackMode.skipAI)", retry_after=60)
         return await self._answer("rewrite", choice, [text, style], lambda engine, choice: self.router.rewrite.remote(text, style, choice))
 

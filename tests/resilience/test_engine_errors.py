@@ -112,3 +112,27 @@ def test_retry_after_is_honoured_within_the_budget_and_not_past_it():
     assert routed(too_long, engine_timeout_s=2.0)["engine"] == "t5" and len(too_long.calls) == 1
     assert time.monotonic() - started < 1.5  # no pointless wait: the next engine answers at once
 
+
+
+class Replaced(Flaky):
+    """An engine whose replica is being replaced: its status does not come."""
+
+    async def status(self):
+        if self.failures:
+            await asyncio.sleep(30)
+        return super().status()
+
+
+def test_an_engine_slow_to_report_keeps_its_last_status_and_does_not_hold_up_the_others():
+    t5 = Replaced("t5")
+    router = Router(Settings(status_interval_s=0), FakeHandle(Flaky("gemini")), FakeHandle(t5), FakeHandle(Flaky("basic")))
+
+    async def scenario():
+        await router.status()
+        t5.failures = 1
+        started = time.monotonic()
+        status = await router.status()
+        return status["engines"]["t5"]["live"], time.monotonic() - started
+
+    live, seconds = asyncio.run(scenario())
+    assert live is True and seconds < 5
