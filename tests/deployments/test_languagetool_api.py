@@ -53,3 +53,29 @@ def test_check_answers_come_from_the_same_cache_as_suggestions(base_url, http):
     first = http.post(f"{base_url}/v2/check", data={"text": text, "language": "en-US"})
     suggestions = http.post(f"{base_url}/v1/suggestions", json={"text": text, "language": "en"})
     assert first.status_code == 200 and suggestions.json()["cached"] is True
+
+
+def _check(http, base_url: str, **form) -> dict:
+    r = http.post(f"{base_url}/v2/check", data=form)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_language_variants_and_levels_over_http(base_url, http):
+    us = _check(http, base_url, text="My favourite colour.", language="en-US")
+    assert [m["replacements"][0]["value"] for m in us["matches"]] == ["favorite", "color"]
+    assert _check(http, base_url, text="My favourite colour.", language="en-GB")["matches"] == []
+    assert [m["replacements"][0]["value"] for m in _check(http, base_url, text="My favorite color.", language="en-GB")["matches"]] == ["favourite", "colour"]
+    text = "In order to win, we must try."
+    assert _check(http, base_url, text=text, language="en-US")["matches"] == []
+    assert [m["rule"]["id"] for m in _check(http, base_url, text=text, language="en-US", level="picky")["matches"]] == ["WORDY_PHRASE"]
+
+
+def test_auto_detects_the_language_over_http(base_url, http):
+    german = "Gestern sind wir mit dem Zug nach Hamburg gefahren. Das Wetter war schön, und wir haben am Hafen gegessen."
+    body = _check(http, base_url, text=german, language="auto")
+    assert body["matches"] == []
+    assert body["language"]["detectedLanguage"]["code"] == "de" and body["language"]["detectedLanguage"]["confidence"] > 0.9
+    body = _check(http, base_url, text="Their going to the libary tomorrow.", language="auto")
+    assert body["language"]["code"] == "en-US" and body["language"]["detectedLanguage"]["source"] == "ngram"
+    assert {m["replacements"][0]["value"] for m in body["matches"]} == {"They're", "library"}
