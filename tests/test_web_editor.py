@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
+expect.set_options(timeout=TIMEOUT_MS)  # assertions wait as long as actions: the first check may meet a cold engine
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +230,8 @@ def test_api_key_is_sent_and_auth_errors_are_shown(open_page):
     page.locator("details.settings summary").click()
     page.fill("#api-key", "test-key-123")
     page.locator("#api-key").press("Tab")
-    type_text(page, TEXT)
+    with page.expect_request(lambda r: r.url.endswith("/v1/suggestions")):  # the page lists documents with the key too
+        type_text(page, TEXT)
     status = page.locator("#status")
     expect(status).to_contain_text("API key")
     expect(status).to_have_attribute("data-kind", "error")
@@ -236,3 +239,58 @@ def test_api_key_is_sent_and_auth_errors_are_shown(open_page):
     assert page.evaluate("localStorage.getItem('writing-assistant.api-key')") == "test-key-123"
     # Nothing is underlined from a failed check.
     expect(page.locator("[data-suggestion]")).to_have_count(0)
+
+
+def test_save_list_open_and_delete_documents(open_page):
+    page = open_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # "Delete …?" and "unsaved changes" confirmations
+    title = f"Letter {time.time_ns()}"
+    status = page.locator("#status")
+    page.fill("#doc-title", title)
+    type_text(page, "Dear team, thank you.")
+    expect(page.locator("#doc-state")).to_have_text("Not saved yet")
+    page.locator("#editor").press("Control+s")
+    expect(status).to_contain_text(f"Saved \u201c{title}\u201d")
+    expect(page.locator("#doc-state")).to_have_text("Saved")
+
+    page.locator("#doc-browser summary").click()
+    item = page.locator(".doc-item").filter(has_text=title)
+    expect(item).to_have_count(1)
+    page.click("#doc-new")
+    expect(page.locator("#editor")).to_have_value("")
+    expect(page.locator("#doc-title")).to_have_value("")
+
+    item.get_by_role("button", name=f"Open \u201c{title}\u201d").click()
+    expect(page.locator("#editor")).to_have_value("Dear team, thank you.")
+    expect(page.locator("#doc-title")).to_have_value(title)
+    type_text(page, " See you soon.")
+    expect(page.locator("#doc-state")).to_have_text("Unsaved changes")
+    page.click("#doc-save")
+    expect(page.locator("#doc-state")).to_have_text("Saved")
+    expect(item).to_have_count(1)  # saved again in place, not a second copy
+
+    page.reload()  # it is kept by the service, not the page
+    page.locator("#doc-browser summary").click()
+    item.get_by_role("button", name=f"Open \u201c{title}\u201d").click()
+    expect(page.locator("#editor")).to_have_value("Dear team, thank you. See you soon.")
+    wait_until_checked(page)
+
+    item.get_by_role("button", name=f"Delete \u201c{title}\u201d").click()
+    expect(status).to_contain_text(f"Deleted \u201c{title}\u201d")
+    expect(item).to_have_count(0)
+    expect(page.locator("#doc-state")).to_have_text("Not saved yet")  # the text stays, unsaved
+
+
+def test_a_failed_save_says_why_and_keeps_the_text(open_page):
+    page = open_page()
+    page.route("**/v1/documents", lambda route: route.fulfill(
+        status=503, headers={"Retry-After": "5"}, content_type="application/json",
+        body=json.dumps({"error": {"code": "store_unavailable", "message": "the database is unreachable", "request_id": "r2"}}))
+        if route.request.method == "POST" else route.continue_())
+    type_text(page, "Unsaved words.")
+    page.click("#doc-save")
+    expect(page.locator("#status")).to_contain_text("Could not save the document: the database is unreachable")
+    expect(page.locator("#status")).to_contain_text("Try again in 5 s")
+    expect(page.locator("#status")).to_have_attribute("data-kind", "error")
+    expect(page.locator("#editor")).to_have_value("Unsaved words.")
+    expect(page.locator("#doc-state")).to_have_text("Not saved yet")
