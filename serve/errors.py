@@ -51,6 +51,10 @@ class Unprocessable(ServiceError):
     status, code = 422, "validation_error"
 
 
+class UnsupportedLanguage(Unprocessable):
+    code = "unsupported_language"
+
+
 class RateLimited(ServiceError):
     status, code = 429, "rate_limited"
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from pipelines.vocabulary import EngineChoice, Style, Task
 
-Language = Literal["en", "en-US", "en-GB", "en-CA", "en-AU"]
+Language = Literal["auto", "en", "en-US", "en-GB", "en-CA", "en-AU"]
 TEXT_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"  # what check_text accepts, for the OpenAPI document
 
 
@@ -43,7 +43,11 @@ class _TextRequest(BaseModel):
 class SuggestionsRequest(_TextRequest):
     tasks: list[Task] | None = Field(None, description="Categories to check; all when omitted.")
     engine: EngineChoice = EngineChoice.AUTO
-    language: Language = Field("en-US", description="English variant whose spelling is checked.")
+    language: Language = Field(
+        "en-US",
+        description="English variant whose spelling is checked; `auto` detects the language first and answers 422 "
+        "`unsupported_language` for text that is not English.",
+    )
 
 
 class RewriteRequest(_TextRequest):
@@ -70,20 +74,20 @@ class SuggestionsResponse(BaseModel):
     suggestions: list[Suggestion]
     engine: str
     cached: bool
+    stale: bool = Field(False, description="True when engines failed and this is a cached answer past its TTL (FallbackMode.useCache).")
     request_id: str
 
 
 class RewriteResponse(BaseModel):
     text: str
-    stale: bool = Field(False, description="True when engines failed and this is a cached answer past its TTL (FallbackMode.useCache).")
     engine: str
     cached: bool
+    stale: bool = Field(False, description="True when engines failed and this is a cached answer past its TTL (FallbackMode.useCache).")
     request_id: str
 
 
 class AnalysisResponse(BaseModel):
     model_config = {"extra": "allow"}
-    stale: bool = Field(False, description="True when engines failed and this is a cached answer past its TTL (FallbackMode.useCache).")
 
     readability: dict
     counts: dict
@@ -92,8 +96,9 @@ class AnalysisResponse(BaseModel):
     repeated_words: list[dict]
     issues: dict
     cached: bool
-    request_id: str
     stale: bool = Field(False, description="True when engines failed and this is a cached answer past its TTL (FallbackMode.useCache).")
+    request_id: str
+
 
 class ErrorDetail(BaseModel):
     code: str

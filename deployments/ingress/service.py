@@ -15,9 +15,10 @@ from ray.serve.handle import DeploymentHandle
 
 from deployments.cache import ResponseCache
 from deployments.fallback import FallbackMode, SharedState
+from pipelines import language as languages
 from pipelines.vocabulary import AUTO, Engine, Task
 from serve.analytics import EventBuffer
-from serve.errors import EngineUnavailable, TextTooLong, Unavailable
+from serve.errors import EngineUnavailable, TextTooLong, Unavailable, UnsupportedLanguage
 from serve.logging import get_logger
 from serve.ratelimit import RateLimiter
 from serve.security import ApiKeys
@@ -87,6 +88,13 @@ class Ingress:
 
     async def suggest(self, text: str, tasks: list[str] | None, language: str, choice: str) -> tuple[dict, bool]:
         tasks = sorted(set(tasks)) if tasks else None
+        if language == AUTO:  # the Analyzer detects: its replicas hold the language models
+            code, confidence = await self.analyzer.detect.remote(text)
+            if code != "en":
+                raise UnsupportedLanguage(
+                    f"the text looks {languages.name(code)} ({code}, confidence {confidence}); only English is checked"
+                )
+            language = "en"
 
         async def compute(engine: str | None, choice: str) -> dict:
             if engine == Engine.BASIC:  # the rule engine needs no routing: one hop, not two

@@ -36,7 +36,10 @@ class Engines:
 
 class Rules:
     def suggest(self, text, tasks, language):
-        return [EDIT]
+        return [dict(EDIT, message=f"checked as {language}")]
+
+    def detect(self, text):
+        return ("de", 0.93) if " der " in text else ("en", 0.97)
 
     def analyze(self, text):
         return {"readability": {}, "counts": {"words": len(text.split())}, "long_sentences": [], "passive_voice": [],
@@ -124,3 +127,12 @@ def test_no_live_engine_is_a_503_with_retry_after(service):
     router.target.engines["basic"].update(live=False)
     r = client.post("/v1/suggestions", json={"text": "fine"})
     assert r.status_code == 503 and r.headers["retry-after"] and r.json()["error"]["code"] == "engine_unavailable"
+
+
+def test_language_auto_checks_english_and_refuses_other_languages_by_name(service):
+    client, _, _ = service
+    english = client.post("/v1/suggestions", json={"text": "Thsi is it.", "language": "auto"})
+    assert english.status_code == 200 and english.json()["suggestions"][0]["message"] == "checked as en"
+    german = client.post("/v1/suggestions", json={"text": "Das ist der Hund.", "language": "auto"})
+    assert german.status_code == 422, german.text
+    assert german.json()["error"]["code"] == "unsupported_language" and "German" in german.json()["error"]["message"]
