@@ -70,13 +70,12 @@ def bench_peers(plan: Plan) -> None:
                        PEER_NEW_TOKENS=str(plan.new_tokens), PEER_PROMPT=plan.prompt)
             port, proc = _start_peer(env)
             try:
-                for c in (1, max(plan.concurrencies)):
+                for c in sorted({min(plan.concurrencies), max(plan.concurrencies)}):
                     summary = load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(i)}, c, plan.requests(c),
                                    plan.time_limit_s, warmup=2)
                     plan.row("peer", f"peer: {kind}", summary, backend=backend, peer=kind)
             finally:
-                proc.terminate()
-                proc.wait(30)
+                _stop(proc)
 
 
 def _start_peer(env: dict) -> tuple[int, subprocess.Popen]:
@@ -91,7 +90,17 @@ def _start_peer(env: dict) -> tuple[int, subprocess.Popen]:
                    300, "peer app")
         if proc.poll() is None:
             return port, proc
+        _stop(proc)
     raise RuntimeError("the peer app would not start")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:  # a busy machine can keep uvicorn from a clean exit
+        proc.kill()
+        proc.wait()
 
 
 def bench_rules(plan: Plan) -> None:
