@@ -138,7 +138,7 @@ class SharedState:
         return mode.model_copy(update={"use_cache": True}) if open_circuits else mode
 
     async def current(self) -> dict:
-        """The state read now (for admin reads and readiness)."""
+        """The state read now, not the background copy (for the admin routes)."""
         await self.refresh()
         return self._state
 

@@ -89,7 +89,7 @@ class Router:
         and the engines whose circuit is open (FallbackMode.useCache is on while any is).
 
         Engines are asked at most every `status_interval_s`; breakers are applied on every call. An
-        engine that is slow to say (its replica is being replaced) keeps its last known status: the
+        engine that is slow to say or whose replica just died (Serve replaces it) keeps its last known status: the
         request's own retries find out whether it answers."""
         if time.monotonic() - self._status_at > self._settings.status_interval_s:
             names = list(self._engines)
@@ -98,7 +98,7 @@ class Router:
             for name, answer in zip(names, answers):
                 if isinstance(answer, dict):
                     self._status[name] = answer
-                elif not (isinstance(answer, TimeoutError) and name in self._status):
+                elif not (isinstance(answer, (TimeoutError, RayActorError)) and name in self._status):
                     self._status[name] = {"live": False, "reason": f"status failed: {answer}"}
             self._status_at = time.monotonic()
         engines = {}

@@ -62,16 +62,19 @@ def needed_ports(settings: Settings, env: dict[str, str]) -> dict[str, int]:
 
 def set_draining(settings: Settings, app_name: str | None, draining: bool) -> None:
     """Tell every replica (through the shared FallbackMode state) whether the service drains."""
-    from ray import serve
+    from deployments.fallback import DEFAULT_STATE, SharedState
+    from serve.local import call_deployment
 
-    from deployments.fallback import SharedState
+    if settings.redis_url or app_name is None:
+        asyncio.run(SharedState(settings, None).update(draining=draining))
+        return
+    state = call_deployment(app_name, "Fallback", "get") or dict(DEFAULT_STATE)
+    call_deployment(app_name, "Fallback", "put", {**state, "draining": draining})
 
-    holder = serve.get_deployment_handle("Fallback", app_name=app_name) if app_name and not settings.redis_url else None
-    asyncio.run(SharedState(settings, holder).update(draining=draining))
 
-
-def deploy(config: dict, settings: Settings) -> list[str]:
-    """Serve started with the config's HTTP and logging options, and each application deployed; their names."""
+def deploy(config: dict) -> list[str]:
+    """Serve started with the config's HTTP and logging options, and each application deployed as
+    `serve run` would (settings from the environment, the application's `args` over them); their names."""
     from ray import serve
 
     from serve.graph import build_graph
@@ -82,8 +85,7 @@ def deploy(config: dict, settings: Settings) -> list[str]:
     names = []
     for app in config["applications"]:
         options = {d["name"]: {k: v for k, v in d.items() if k != "name"} for d in app.get("deployments", [])}
-        app_settings = settings.model_copy(update=app.get("args") or {})
-        serve.run(build_graph(app_settings, options), name=app["name"], route_prefix=app.get("route_prefix", "/"))
+        serve.run(build_graph(Settings(**(app.get("args") or {})), options), name=app["name"], route_prefix=app.get("route_prefix", "/"))
         names.append(app["name"])
     return names
 
@@ -94,7 +96,7 @@ def drain(names: list[str], settings: Settings) -> None:
 
     for name in names:
         set_draining(settings, name, True)
-    time.sleep(2 * settings.status_interval_s + 0.5)  # every replica has read it
+    time.sleep(2 * settings.status_interval_s + 2.0)  # every replica has read it, even a busy one
     for name in names:
         serve.delete(name)  # Serve waits for each replica's requests in flight
 
@@ -148,7 +150,7 @@ def supervise(config: dict) -> int:
             signal.signal(signum, lambda *_: stop.set())
         if settings.redis_url:
             set_draining(settings, None, False)  # a drain cut short by a hard kill leaves it set in Redis
-        names = deploy(config, settings)
+        names = deploy(config)
         print(f"serving on http://127.0.0.1:{settings.port}  (SIGTERM or Ctrl-C drains and stops)", flush=True)
         while not stop.wait(1.0):
             pass

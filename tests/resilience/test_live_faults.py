@@ -55,7 +55,7 @@ def app(serve_port, private_redis, private_mongo, gemini, tiny_t5):
             "gemini_base_url": gemini.url,
             "gemini_timeout_s": 1.0,
             "gemini_key_recheck_s": 2.0,
-            "engine_timeout_s": 8.0,
+            "engine_timeout_s": 30.0,  # a T5 replica takes a while to replace on a busy machine
             "breaker_failures": 2,
             "breaker_cooldown_s": 3.0,
             "status_interval_s": 0.5,
