@@ -69,7 +69,7 @@ def _serve(settings: Settings) -> str:
 
     os.environ.update(serve_runtime_env(isolated=True))
     port = free_port()
-    ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
+    ray.init(num_cpus=8, include_dashboard=False, log_to_driver=False, configure_logging=False)  # logical CPUs: the graph's fractions fit
     serve.start(http_options={"host": "127.0.0.1", "port": port})
     return deploy(port, "storebench", "/", settings.model_dump(include={"mongodb_uri", "t5_model_path", "rate_limit_max"}))
 
