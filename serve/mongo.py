@@ -41,6 +41,8 @@ class EmbeddedMongo:
     def start(self, timeout_s: float = 60.0) -> EmbeddedMongo:
         from serve.local import wait_until
 
+        if self.proc is not None and self.proc.poll() is None:
+            return self  # already running (e.g. `with start_migrated(...) as server:`)
         python = VENV / "bin" / "python"
         if not python.exists():
             raise RuntimeError(f"the embedded MongoDB server needs {VENV} (run `make install`), or set MONGODB_URI")
