@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from ray import serve
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from deployments.ingress import admin, documents, fallback, languagetool, metrics, operations, writing
 from deployments.ingress.auth import SettingsMiddleware
@@ -34,27 +35,44 @@ app = FastAPI(
 app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
 for module in (writing, documents, languagetool, operations, fallback, metrics, admin):
     app.include_router(module.router)
-app.add_middleware(SettingsMiddleware)
-app.middleware("http")(fallback.refuse_while_draining)
 
 
-@app.middleware("http")
-async def observed(request: Request, call_next):
+class Observed:
     """Every request: its log context, one access log line, the request metrics; an
-    unexpected failure is logged with its stack and answered in the one error shape."""
-    started = time.perf_counter()
-    with request_context(requestId=request_id(request), path=request.url.path, method=request.method) as context:
-        try:
-            response = await call_next(request)
-        except Exception as exc:
-            get_logger().error("unhandled error: %s", type(exc).__name__, exc_info=exc)
-            response = error_response(request, ServiceError("the server failed to answer; the request id identifies the logs"))
-        seconds = time.perf_counter() - started
-        route = _route(request.scope)
-        context.update(route=route, status=response.status_code, latencyMs=round(seconds * 1000, 2))
-        get_logger().info("%s %s %s", request.method, route, response.status_code)
-    observe_request(route, request.method, response.status_code, seconds)
-    return response
+    unexpected failure is logged with its stack and answered in the one error shape.
+    (Plain ASGI, as are the other middlewares: Starlette's `@app.middleware("http")`
+    runs each request through an extra task and memory streams.)"""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request, started, status = Request(scope), time.perf_counter(), [500]
+
+        async def send_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        with request_context(requestId=request_id(request), path=request.url.path, method=request.method) as context:
+            try:
+                await self.app(scope, receive, send_status)
+            except Exception as exc:
+                get_logger().error("unhandled error: %s", type(exc).__name__, exc_info=exc)
+                answer = error_response(request, ServiceError("the server failed to answer; the request id identifies the logs"))
+                await answer(scope, receive, send_status)
+            seconds = time.perf_counter() - started
+            route = _route(scope)
+            context.update(route=route, status=status[0], latencyMs=round(seconds * 1000, 2))
+            get_logger().info("%s %s %s", request.method, route, status[0])
+        observe_request(route, request.method, status[0], seconds)
+
+
+app.add_middleware(SettingsMiddleware)
+app.add_middleware(fallback.RefuseWhileDraining)
+app.add_middleware(Observed)
 
 
 def _route(scope: dict) -> str:

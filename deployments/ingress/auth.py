@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from deployments.ingress.deps import current
+from deployments.ingress.deps import current, ingress_of
 from deployments.ingress.service import Ingress
 from serve import metrics
 from serve.errors import Forbidden, RateLimited, Unauthorized
@@ -109,7 +109,7 @@ class SettingsMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         app = scope["app"]
-        api = app.dependency_overrides.get(current, current)()
+        api = ingress_of(app)
         state = scope.setdefault("state", {})
 
         async def send_with_limits(message: Message) -> None:

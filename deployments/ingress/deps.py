@@ -12,9 +12,18 @@ from ray import serve
 from deployments.ingress.service import Ingress
 
 
-def current() -> Ingress:
-    """This replica's Ingress (tests without Serve override this dependency)."""
+async def current() -> Ingress:
+    """This replica's Ingress (tests without Serve override this dependency).
+
+    Dependencies here are `async def`: FastAPI runs a plain `def` one on its thread
+    pool, a thread hop per request for a lookup."""
     return serve.get_replica_context().servable_object
+
+
+def ingress_of(app) -> Ingress:
+    """This replica's Ingress outside a route (middlewares), honouring a test's override of `current`."""
+    override = app.dependency_overrides.get(current)
+    return override() if override else serve.get_replica_context().servable_object
 
 
 def request_id(request: Request) -> str:
@@ -23,6 +32,10 @@ def request_id(request: Request) -> str:
     if not hasattr(request.state, "request_id"):
         request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
     return request.state.request_id
+
+
+async def the_request_id(request: Request) -> str:
+    return request_id(request)
 
 
 def within_limits(model: type):

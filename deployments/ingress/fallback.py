@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from deployments.fallback import FallbackChange, FallbackMode
 from deployments.ingress.auth import require
-from deployments.ingress.deps import current
+from deployments.ingress.deps import current, ingress_of
 from deployments.ingress.service import Ingress
 from serve.errors import Unavailable
 from serve.schemas import error_responses
@@ -39,11 +40,16 @@ async def put_fallback(change: FallbackChange, api: Ingress = Depends(current)) 
     return await fallback_view(api)
 
 
-async def refuse_while_draining(request: Request, call_next) -> Response:
+class RefuseWhileDraining:
     """While the serve command drains, new requests get 503 with Retry-After; those already in go on."""
-    api = request.app.dependency_overrides.get(current, current)()
-    if api.fallback.draining and request.url.path != "/healthz":
-        from deployments.ingress import error_response  # the package imports this module
 
-        return error_response(request, Unavailable("the service is shutting down; retry shortly", retry_after=5))
-    return await call_next(request)
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] != "/healthz" and ingress_of(scope["app"]).fallback.draining:
+            from deployments.ingress import error_response  # the package imports this module
+
+            answer = error_response(Request(scope), Unavailable("the service is shutting down; retry shortly", retry_after=5))
+            return await answer(scope, receive, send)
+        await self.app(scope, receive, send)

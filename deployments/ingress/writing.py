@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from deployments.ingress.auth import require
-from deployments.ingress.deps import current, request_id, within_limits
+from deployments.ingress.deps import current, the_request_id, within_limits
 from deployments.ingress.events import Track, tracked
 from deployments.ingress.service import Ingress
 from serve.schemas import (
@@ -23,7 +23,7 @@ router = APIRouter(
 
 @router.post("/suggestions", response_model=SuggestionsResponse)
 async def suggestions(
-    body: SuggestionsRequest = within_limits(SuggestionsRequest), api: Ingress = Depends(current), rid: str = Depends(request_id),
+    body: SuggestionsRequest = within_limits(SuggestionsRequest), api: Ingress = Depends(current), rid: str = Depends(the_request_id),
     track: Track = tracked("suggestions"),
 ) -> dict:
     result, cached = await api.suggest(body.text, body.tasks, body.language, body.engine)
@@ -33,7 +33,7 @@ async def suggestions(
 
 @router.post("/rewrite", response_model=RewriteResponse)
 async def rewrite(
-    body: RewriteRequest = within_limits(RewriteRequest), api: Ingress = Depends(current), rid: str = Depends(request_id),
+    body: RewriteRequest = within_limits(RewriteRequest), api: Ingress = Depends(current), rid: str = Depends(the_request_id),
     track: Track = tracked("rewrite"),
 ) -> dict:
     result, cached = await api.rewrite(body.text, body.style, body.engine)
@@ -43,7 +43,7 @@ async def rewrite(
 
 @router.post("/analysis", response_model=AnalysisResponse)
 async def analysis(
-    body: AnalysisRequest = within_limits(AnalysisRequest), api: Ingress = Depends(current), rid: str = Depends(request_id),
+    body: AnalysisRequest = within_limits(AnalysisRequest), api: Ingress = Depends(current), rid: str = Depends(the_request_id),
     track: Track = tracked("analysis"),
 ) -> dict:
     result, cached = await api.analyze(body.text)
