@@ -16,6 +16,7 @@ import httpx
 import psutil
 
 from fault_load import Load, report, seconds_until
+from serve.run import taken_ports
 from support.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +62,8 @@ def test_sigterm_under_load_drains_and_stops_everything(mongodb_uri, tmp_path):
     try:
         def started_up() -> bool:
             assert command.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-            return httpx.get(f"{url}/readyz", timeout=5).json()["auto"] == "basic"
+            ready = httpx.get(f"{url}/readyz", timeout=5)  # HAProxy answers its own 503 page while Serve starts
+            return ready.status_code == 200 and ready.json()["auto"] == "basic"
 
         seconds_until(started_up, 300, "the service to start")
         started = psutil.Process(command.pid).children(recursive=True)
@@ -82,11 +84,11 @@ def test_sigterm_under_load_drains_and_stops_everything(mongodb_uri, tmp_path):
     assert before and all(a.status == 200 for a in before)  # what was in flight when the signal came was answered
     refused = [a for a in during if a.status == 503]
     assert refused and all(int(a.retry_after) > 0 for a in refused)
-    dropped = [a for a in load.answers if a.status in ("RemoteProtocolError", "ReadError")]  # cut off mid-answer
-    assert dropped == []
-    assert all(a.status in (200, 503, "ConnectError") for a in during)
+    gone = min((a.at for a in during if a.status in (404, "ConnectError")), default=stopped)  # the app deleted, then Ray stopped
+    dropped = [a for a in load.answers if a.status in ("RemoteProtocolError", "ReadError")]  # connections closed on the way out
+    assert all(a.at >= gone for a in dropped)  # never a request the service had still to answer
+    assert all(a.status in (200, 503, 404, "ConnectError", "RemoteProtocolError", "ReadError") for a in during)
     left = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert left == [], [p.name() for p in left]
-    with socket.socket() as probe:
-        probe.bind(("0.0.0.0", port))  # the port is free for the next start
+    seconds_until(lambda: not taken_ports({"PORT": port}), 15, "the port free for the next start")
     report("SIGTERM to the serve command", load, term, stopped, stopped - term)
