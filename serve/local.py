@@ -107,18 +107,22 @@ def shipped_deployments() -> dict[str, dict]:
 def deploy(port: int, name: str, prefix: str, settings: dict, options: dict[str, dict] | None = None) -> str:
     """Run the graph as Serve app `name` at `prefix`; return its URL once /readyz says ready.
 
-    Each deployment gets serve_config.yaml's user_config, with the keys `options` gives over it."""
+    Each deployment gets serve_config.yaml's options except its replica counts (fixed at
+    one here, no autoscaling), with what `options` gives over them (user_config key by key)."""
     from ray import serve
 
     from serve.graph import build_graph
     from serve.settings import Settings
 
-    options = {key: dict(value) for key, value in (options or {}).items()}
     settings = {"rate_limit_max": 1_000_000, **settings}  # test and benchmark load is not abuse; limit tests set their own
+    given = options or {}
+    options = {}
     for deployment, shipped in shipped_deployments().items():
-        if "user_config" in shipped:
-            given = options.setdefault(deployment, {})
-            given["user_config"] = {**shipped["user_config"], **given.get("user_config", {})}
+        merged = {k: v for k, v in shipped.items() if k in ("max_ongoing_requests", "ray_actor_options", "user_config")}
+        merged.update({k: v for k, v in given.get(deployment, {}).items() if k != "user_config"})
+        if "user_config" in shipped or "user_config" in given.get(deployment, {}):
+            merged["user_config"] = {**shipped.get("user_config", {}), **given.get(deployment, {}).get("user_config", {})}
+        options[deployment] = merged
     serve.run(build_graph(Settings(**settings), options), name=name, route_prefix=prefix)
     url = f"http://127.0.0.1:{port}{prefix.rstrip('/')}"
     wait_until(lambda: httpx.get(f"{url}/readyz", timeout=5).status_code == 200, 120, f"app {name} ready")

@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     cache_max_memory: int = parse_size("2gb")
     cache_max_entries: int = 10_000
     cache_eviction: Literal["lru", "lfu"] = "lru"
-
     cache_stale_s: int = 86400  # how long past its TTL an answer is kept for FallbackMode.useCache
+
     # Engines.
     gemini_model: str = "gemini-2.5-flash"
     gemini_base_url: str | None = None  # point the SDK elsewhere (a proxy, a test server)
@@ -60,10 +60,9 @@ class Settings(BaseSettings):
     engine_timeout_s: float = 60.0  # one engine's time for a request, retries included, before the router tries the next
     breaker_failures: int = 3  # consecutive failures that open an engine's circuit
     breaker_cooldown_s: float = 30.0
-    status_interval_s: float = 2.0  # how often engine status is asked for (ingress and router each)
+    gemini_key_recheck_s: float = 30.0  # while Gemini refuses the key, how often it is checked again
     ray_dashboard: bool = True  # python -m serve run starts Ray's dashboard too (`serve status`, the web UI)
     status_interval_s: float = 2.0  # how often engine status is asked for (ingress and router each)
-    gemini_key_recheck_s: float = 30.0  # while Gemini refuses the key, how often it is checked again
     # T5's backend, device, batching and generation length: its user_config in serve_config.yaml.
     t5_prompts: dict[str, str] = {
         "grammar": "grammar: {text}",

@@ -33,7 +33,7 @@ def serve_port():
     from ray import serve
 
     port = free_port()
-    ray.init(num_cpus=8, include_dashboard=False, log_to_driver=False, configure_logging=False, _metrics_export_port=free_port())
+    ray.init(num_cpus=16, include_dashboard=False, log_to_driver=False, configure_logging=False, _metrics_export_port=free_port())
     serve.start(http_options={"host": "127.0.0.1", "port": port})
     yield port
     serve.shutdown()

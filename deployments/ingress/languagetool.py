@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from deployments.ingress.auth import require
 from deployments.ingress.deps import current
+from deployments.ingress.events import Track, tracked
 from deployments.ingress.service import Ingress
 from pipelines import languagetool
 from pipelines.edits import Edit
@@ -44,7 +45,7 @@ async def _form(request: Request) -> dict[str, str]:
     responses=error_responses(400, 401, 403, 413, 429, 503, plain=True),
     openapi_extra=languagetool_check_form(CODES, query=True),
 )
-async def check(request: Request, api: Ingress = Depends(current)):
+async def check(request: Request, api: Ingress = Depends(current), track: Track = tracked("check")):
     """LanguageTool's /v2/check: form fields `text` or `data`, `language`, rule and category filters, `level`.
 
     Extension: an `engine` field (auto, gemini, t5, basic) picks the engine as on /v1/suggestions.
@@ -67,7 +68,8 @@ async def check(request: Request, api: Ingress = Depends(current)):
         if req.auto:  # language=auto: the Analyzer detects (its replicas hold the models), then the variant or none
             req = languagetool.with_detected(req, *await api.analyzer.detect.remote(req.text))
         if req.variant:
-            result, _ = await api.suggest(req.text, None, req.variant, engine)
+            result, cached = await api.suggest(req.text, None, req.variant, engine)
+            track(result, cached)
             edits = [Edit(**s) for s in result["suggestions"]]
     elif req.auto:
         req = languagetool.with_detected(req, "en", 0.0)

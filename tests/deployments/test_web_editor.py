@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 TEXT = "This are a exampel sentence."
 FIXED = "This is an example sentence."
 TIMEOUT_MS = 20_000  # a first check may wait on a cold engine
