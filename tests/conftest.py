@@ -71,7 +71,8 @@ def gemini():
 
 @pytest.fixture()
 def gemini_script(gemini):
-    """The fake Gemini, reset after the test that scripts it."""
+    """The fake Gemini, clean for the test that scripts it, and reset after it."""
+    gemini.reset()
     yield gemini
     gemini.reset()
 

@@ -57,7 +57,8 @@ async def check(request: Request, api: Ingress = Depends(current), track: Track 
         raise BadRequest(exc.message) from None
     engine = form.get("engine", EngineChoice.AUTO)
     if engine not in set(EngineChoice):
-        raise BadRequest(f"Unknown engine '{engine}', use {', '.join(EngineChoice)}")
+        *others, last = EngineChoice
+        raise BadRequest(f"Unknown engine '{engine}', use {', '.join(others)} or {last}")
     api.check_length(req.text)
     edits: list = []
     if req.text.strip():

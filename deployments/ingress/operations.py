@@ -22,7 +22,7 @@ async def healthz() -> dict:
 async def readyz(api: Ingress = Depends(current)) -> JSONResponse:
     reasons = []
     try:
-        engines = await api.engines.get()
+        engines = await api.engines.fresh()
     except Exception as exc:
         engines, reasons = {"engines": {}, "auto": None}, [f"router: {exc}"]
     cache = await api.cache.stats()

@@ -51,6 +51,11 @@ class EngineStatus:
             if self._status is None:
                 raise Unavailable(f"the engine router is not answering ({type(exc).__name__})") from None
 
+    async def fresh(self) -> dict:
+        """Asked of the router now: for readiness probes, never on the request path."""
+        await self._refresh()
+        return await self.get()
+
     async def resolve(self, choice: str) -> tuple[str | None, str | None]:
         """The engine that would answer `choice` now, and its version (None, None when none is live)."""
         status = await self.get()

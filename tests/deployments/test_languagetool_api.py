@@ -51,7 +51,7 @@ def test_check_by_query_string_and_languages(base_url, http):
 def test_check_answers_come_from_the_same_cache_as_suggestions(base_url, http):
     text = "Their going too the libary now, cache check 42."
     first = http.post(f"{base_url}/v2/check", data={"text": text, "language": "en-US"})
-    suggestions = http.post(f"{base_url}/v1/suggestions", json={"text": text, "language": "en"})
+    suggestions = http.post(f"{base_url}/v1/suggestions", json={"text": text, "language": "en-US"})
     assert first.status_code == 200 and suggestions.json()["cached"] is True
 
 

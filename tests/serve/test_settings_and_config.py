@@ -67,7 +67,8 @@ def test_serve_config_is_a_valid_whole_config_for_every_deployment():
     deployments = {d["name"]: d for d in raw["applications"][0]["deployments"]}
     assert set(deployments) == set(DEPLOYMENTS)
     for name, options in deployments.items():
-        assert {"autoscaling_config", "ray_actor_options", "max_ongoing_requests"} <= set(options), name
+        assert {"ray_actor_options", "max_ongoing_requests"} <= set(options), name
+        assert ("autoscaling_config" in options) != ("num_replicas" in options), name  # replicas said one way
     t5 = deployments["T5"]
     assert t5["max_ongoing_requests"] >= t5["user_config"]["max_batch_size"]
     assert raw["http_options"]["port"] == 3001
