@@ -163,6 +163,9 @@ def _print_jfleg(report: dict, verbose: bool) -> None:
     print(f"{report['sentences']} sentences; GLEU over 500 random reference choices (mean +- sd)")
     print(f"source as published (PTB tokens)  {raw[0]:.2f} +- {raw[1]:.2f}")
     print(f"source, detokenised and back      {source[0]:.2f} +- {source[1]:.2f}")
+    if report.get("gleu_spellchecked") is not None:
+        checked = report["gleu_spellchecked"]
+        print(f"spell checker (enchant) baseline  {checked[0]:.2f} +- {checked[1]:.2f}  ({checked[0] - source[0]:+.2f})")
     print(f"rule engine (en-US, default level) {engine[0]:.2f} +- {engine[1]:.2f}  ({engine[0] - source[0]:+.2f}; {report['changed']} sentences changed)")
     share = report["false_alarm_share"]
     print(f"false alarms on ref0: {len(report['false_alarms'])} of {report['sentences']} sentences ({100 * share:.1f} %)")

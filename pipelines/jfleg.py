@@ -6,7 +6,9 @@ re-tokenised and scored with GLEU against the four references. The source goes t
 the same round trip without edits, so only the engine's edits differ between the two
 scores. False alarms: the share of `dev.ref0` sentences (fluent, human-corrected) that
 get any default-level match. Misses: source→reference differences (against `dev.ref0`)
-the engine left, counted by error family.
+the engine left, counted by error family. Where the set has `dev.spellchecked.src` (the
+source after the enchant spell checker), it is scored too, with the source's round trip, as
+the plain spell-checker baseline the engine should beat.
 """
 
 from __future__ import annotations
@@ -92,6 +94,11 @@ def evaluate(directory: str | Path, split: str = "dev") -> dict:
         edits = [e for e in rules.check(text, CORRECTION_TASKS, "en-US")]
         if edits:
             alarms.append((text, [(e.original, e.replacement, e.rule) for e in edits]))
+    spellchecked = root / f"{split}.spellchecked.src"
+    baseline = None
+    if spellchecked.exists():
+        checked = [tokenise(detokenise(line)) for line in spellchecked.read_text(encoding="utf-8").splitlines()]
+        baseline = gleu(checked, sources, refs)
     misses: Counter = Counter()
     examples: dict[str, tuple] = {}
     for src, hyp, ref in zip(sources, hyps, refs[0]):
@@ -105,6 +112,7 @@ def evaluate(directory: str | Path, split: str = "dev") -> dict:
         "sentences": len(texts),
         "gleu_raw_source": gleu([line.split() for line in raw], [line.split() for line in raw], refs),
         "gleu_source": gleu(sources, sources, refs),
+        "gleu_spellchecked": baseline,
         "gleu_engine": gleu(hyps, sources, refs),
         "changed": sum(1 for t, f in zip(texts, fixed) if t != f),
         "false_alarms": alarms,
