@@ -23,6 +23,7 @@ def _run(c: Checker) -> list[Edit]:
             grammar.check_sentence(c, sent)
         mechanics.repeats(c)
         mechanics.punctuation(c)
+        mechanics.intro_commas(c)
     if Task.TONE in tasks:
         style.tone(c)
     if Task.CONCISION in tasks:

@@ -1,4 +1,5 @@
-"""Mechanics: repeated words, spacing around punctuation, capitals at sentence starts."""
+"""Mechanics: repeated words, spacing around punctuation, commas after introductory phrases,
+capitals at sentence starts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from pipelines.rules.checker import P_CASE, P_PUNCT, P_REPEAT, Cand, Checker
 from pipelines.rules.spelling import dictionary
 from pipelines.rules.words import GRAMMAR as G
+from pipelines.rules.words import PUNCTUATION as PU
 from pipelines.vocabulary import Task
 
 _DOUBLE_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
@@ -18,6 +20,9 @@ _NO_SPACE_AFTER_STOP = re.compile(r"(?<=[a-z][a-z])([.!?])(?=[A-Z][a-z]|I\b)")
 _PAREN_INNER_SPACE = re.compile(r"\(( +)(?=\S)|(?<=\S)( +)\)")
 _ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"})
 _WHITESPACE = "COMMA_PARENTHESIS_WHITESPACE"
+_INTRO: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in sorted(PU.intro_phrases, key=lambda p: -len(p.split())):
+    _INTRO.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 
 
 def repeats(c: Checker) -> None:
@@ -59,6 +64,27 @@ def punctuation(c: Checker) -> None:
             c.add(m.start(), len(m.group()), "(", Task.GRAMMAR, "Don't put a space after an opening parenthesis.", _WHITESPACE, P_PUNCT)
         else:
             c.add(m.start(), len(m.group()), ")", Task.GRAMMAR, "Don't put a space before a closing parenthesis.", _WHITESPACE, P_PUNCT)
+
+
+def intro_commas(c: Checker) -> None:
+    """A comma after an introductory word or phrase: "For example the ..." -> "For example, the ..."."""
+    low, text = c.low, c.text
+    for sent in c.sentences:
+        a = sent.a
+        if a >= sent.b or low[a] not in _INTRO or text[sent.start : c.toks[a][0]].strip(" \"'\u201c\u2018(") != "":
+            continue
+        for phrase in _INTRO[low[a]]:
+            k = a + len(phrase)  # the word after the phrase
+            if k >= sent.b or tuple(low[a:k]) != phrase or not all(c.linked(j) for j in range(a, k)):
+                continue
+            nxt = low[k]
+            if c.protected(k) or (nxt not in PU.intro_single_next if k == a + 1 else nxt in PU.intro_not_next):
+                break
+            if phrase[0] == "hence" and nxt in ("the", "a", "an"):
+                break  # "Hence the name": a verbless clause, no comma
+            s, e, word = c.toks[k - 1]
+            c.add(s, e - s, word + ",", Task.GRAMMAR, f"Put a comma after the introductory '{text[c.toks[a][0] : e]}'.", "INTRO_PHRASE_COMMA", P_PUNCT)
+            break
 
 
 def _starts_a_sentence(c: Checker, s: int, a: int, prev_end: int | None) -> bool:

@@ -25,6 +25,7 @@ SPELLING = _load("spelling")
 GRAMMAR = _load("grammar")
 ARTICLES = _load("articles")
 STYLE = _load("style")
+PUNCTUATION = _load("punctuation")
 
 
 @lru_cache(maxsize=1)

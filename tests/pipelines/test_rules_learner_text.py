@@ -107,3 +107,30 @@ def test_the_frozen_held_out_set():
     assert report["texts"] >= 150
     assert report["overall"]["precision"] >= 0.97
     assert report["overall"]["recall"] >= 0.82
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("For example the bus is cheaper.", "For example, the bus is cheaper."),
+        ("In my opinion it is too expensive.", "In my opinion, it is too expensive."),
+        ("however we stayed at home.", "However, we stayed at home."),
+        ("On the other hand they are faster.", "On the other hand, they are faster."),
+    ],
+)
+def test_a_comma_follows_an_introductory_phrase(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In addition to the fees, we pay rent.",  # a preposition, not an introduction
+        "However much you save, prices rise.",
+        "Hence the name.",
+        "First impressions matter.",
+        "For example, the bus is cheaper.",
+    ],
+)
+def test_no_comma_where_the_phrase_does_not_introduce_a_clause(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
