@@ -43,6 +43,7 @@ _SPECIAL = frozenset(SPELLING_MAP) | WRONG_FORMS.keys() | REGULARISED.keys()  # 
 _ENDINGS = frozenset({"ion", "ions", "ing", "ings", "ness", "ment", "ments", "able", "ible", "ive", "ous", "est", "ism", "ist", "ity", "ize", "ise", "ful", "less", "ship", "hood"})
 CONTEXT_WEIGHT = 0.1  # how much a candidate's fit with its neighbours counts against its own score
 CONTEXT_CANDIDATES = 5
+START_MIN_SCORE = 3.0  # a capitalised first word may be a name: only sure fixes
 SPLIT_MIN_COUNT = 1_000_000  # both halves of a split must be at least this frequent
 _SUFFIXES = (
     ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"), ("ing", ""), ("ing", "e"),
@@ -50,6 +51,7 @@ _SUFFIXES = (
     ("ment", ""), ("ments", ""), ("able", ""), ("able", "e"), ("ity", ""), ("ize", ""), ("ise", ""),
     ("ization", "ize"), ("ful", ""), ("less", ""), ("ish", ""),
 )
+_ES_STEMS = ("s", "x", "z", "ch", "sh", "o")
 _PREFIXES = ("un", "re", "pre", "non", "over", "under", "mis", "dis", "sub", "super", "inter", "multi", "micro", "auto", "co", "de", "anti", "post", "semi", "out", "up", "cross", "self", "counter", "hyper", "meta")
 
 
@@ -83,8 +85,10 @@ def _affixes(low: str, words: dict) -> list[tuple[str, str]]:
     """How `low` could be a regular derivation of a dictionary word: ("suf", "ing"), ("pre", "un")..."""
     out: list[tuple[str, str]] = []
     for suffix, add in _SUFFIXES:
-        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+        if low.endswith(suffix) and len(low) - len(suffix) >= (3 if len(suffix) > 2 or suffix in ("ed", "ly") else 4):
             stem = low[: -len(suffix)] + add
+            if suffix == "es" and not stem.endswith(_ES_STEMS):
+                continue  # "problemes" is no plural of "problem"; "boxes", "wishes" are
             if stem in words or stem in SPELLING.allow:
                 out.append(("suf", suffix))
     for suffix in ("ed", "ing", "er", "est"):
@@ -197,7 +201,7 @@ def suggestions(low: str) -> tuple[tuple[str, float, int], ...]:
             c
             for c in cands
             if any(
-                (kind == "suf" and c.term.endswith(a) and _same_stem(c.term, low[: -len(a)]) and (c.distance == 1 or len(low) >= 8))
+                (kind == "suf" and c.term.endswith(a) and _same_stem(c.term, low[: -len(a)]) and (c.distance == 1 or len(low) >= 8 or c.term == low[:-2] + "ies"))
                 or (kind == "pre" and c.term.startswith(a) and c.distance == 1 and c.count > words.get(low[len(a) :].lstrip("-"), 0))
                 for kind, a in affixes
             )
@@ -310,7 +314,7 @@ def check_words(c: Checker) -> None:
         term, score, distance, regional = found
         if word[0].isupper() and not regional:
             # Sentence-initial capitalised word: maybe a name. Only fix typos of common words.
-            if word in capitalised_mid or score < 3.5 or distance > 1:
+            if word in capitalised_mid or score < START_MIN_SCORE or distance > 1:
                 continue
         elif score < (0.8 if distance > 1 and len(low) >= 8 else 1.5):
             continue  # long words: a two-letter slip is still the likeliest reading

@@ -134,3 +134,15 @@ def test_a_comma_follows_an_introductory_phrase(text, expected):
 )
 def test_no_comma_where_the_phrase_does_not_introduce_a_clause(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Most familys have a car.", "Most families have a car."),
+        ("Thoes problemes are old.", "Those problems are old."),
+        ("I would raher stay.", "I would rather stay."),
+    ],
+)
+def test_misspelt_plurals_and_short_stems_are_corrected(text, expected):
+    assert fixed(text) == expected
