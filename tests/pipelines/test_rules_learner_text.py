@@ -146,3 +146,33 @@ def test_no_comma_where_the_phrase_does_not_introduce_a_clause(text):
 )
 def test_misspelt_plurals_and_short_stems_are_corrected(text, expected):
     assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("They will become an experts in those areas.", "They will become experts in those areas."),
+        ("You will have a reasons for it.", "You will have reasons for it."),
+        ("That is what they can't to do.", "That is what they can't do."),
+        ("He will not to stop.", "He will not stop."),
+        ("Most of people prefer it.", "Most people prefer it."),
+        ("It affects them to much.", "It affects them too much."),
+    ],
+)
+def test_a_word_with_no_slot_in_the_grammar_is_dropped(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have a sports car.",
+        "It is a means of transport.",
+        "The will to live is strong.",
+        "We make the most of opportunities.",
+        "Most of the people came.",
+        "It is similar to much of what we saw.",
+    ],
+)
+def test_words_that_do_have_a_slot_are_kept(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []

@@ -1,0 +1,82 @@
+"""Learner usage: a word too many where the grammar has no slot for it.
+
+"a products" -> "products", "can to go" -> "can go", "most of people" -> "most people",
+"too much" written "to much" at the end of a phrase. Each rule drops or swaps one word,
+and only where the words around it leave no other reading.
+"""
+
+from __future__ import annotations
+
+from pipelines.rules.checker import P_GRAMMAR, Checker, match_case
+from pipelines.rules.words import GRAMMAR as G
+from pipelines.vocabulary import Task
+
+_SURE_MODALS = frozenset({"can", "could", "should", "would", "shall", "cannot", "can't", "couldn't", "shouldn't", "wouldn't", "won't", "mustn't"})
+_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "not"})  # "will", "may", "must", "might" are nouns too
+_QUANTIFIERS = frozenset({"most", "many", "some", "few", "several", "all"})
+_NOT_AFTER_TO_MUCH = frozenset({"compared", "similar", "equal", "due", "thanks", "contrary", "close", "next", "up", "how", "as"})
+
+
+def _verbs() -> frozenset[str]:
+    return G.third_person.keys() | G.base_verbs | G.clear_base_verbs
+
+
+def _bare_plural(c: Checker, k: int) -> bool:
+    """Token k is a lower-case plural noun that ends its noun phrase: "products and", "reasons."."""
+    from pipelines.rules.grammar import _noun_ends_phrase, _plural
+
+    noun = c.eff[k]
+    if not c.toks[k][2].islower() or c.hyphenated(k) or noun in G.not_plural or noun in G.group_words:
+        return False
+    return _plural(noun) and _noun_ends_phrase(c, k)
+
+
+def _drop(c: Checker, i: int, message: str, rule: str) -> None:
+    """Delete token i and the space after it."""
+    s, e = c.toks[i][0], c.toks[i + 1][0]
+    c.add(s, e - s, "", Task.GRAMMAR, message, rule, P_GRAMMAR)
+
+
+def article_plural(c: Checker, i: int, x) -> None:
+    """"an experts in" -> "experts in": 'a' or 'an' counts one thing."""
+    if x.w not in ("a", "an") or x.prev in ("such", "what", "quite", "many") or not _bare_plural(c, i + 1):
+        return
+    s, _, article = c.toks[i]
+    ns, ne, noun = c.toks[i + 1]
+    if c.eff[i + 1] != c.low[i + 1]:
+        noun = match_case(noun, c.eff[i + 1])  # a misspelt noun: its correction
+    c.add(s, ne - s, match_case(article, noun), Task.GRAMMAR, f"'{noun}' is plural: drop '{article}'.", "A_PLURAL", P_GRAMMAR + 1)
+
+
+def modal_to(c: Checker, i: int, x) -> None:
+    """"can to go" -> "can go", "will not to do" -> "will not do": a modal takes the bare verb."""
+    if x.nxt != "to" or x.nxt2 not in _verbs() or not c.linked(i + 1):
+        return
+    if x.w == "not":
+        sure = x.prev in G.modals or x.prev in _SURE_MODALS
+    else:
+        sure = x.w in _SURE_MODALS or x.prev in _SUBJECTS
+    if sure:
+        _drop(c, i + 1, f"After '{c.toks[i][2]}', use the verb without 'to'.", "MD_TO")
+
+
+def quantifier_of(c: Checker, i: int, x) -> None:
+    """"most of people" -> "most people": 'of' comes before 'the', 'my', 'them', not a bare noun."""
+    if x.w in _QUANTIFIERS and x.nxt == "of" and x.prev not in ("the", "a", "at", "make", "makes", "made") and c.linked(i + 1):
+        k = i + 2
+        if k < len(c.toks) and (c.eff[k] in G.irregular_plurals or _bare_plural(c, k)) and c.toks[k][2].islower():
+            _drop(c, i + 1, f"Write '{x.w} {c.toks[k][2]}' or '{x.w} of the {c.toks[k][2]}'.", "MOST_OF_NOUN")
+
+
+def to_too_much(c: Checker, i: int, x) -> None:
+    """"It costs to much." -> "too much"."""
+    if x.w == "to" and x.nxt == "much" and x.prev not in _NOT_AFTER_TO_MUCH and c.ends_after(i + 1):
+        c.tok_edit(i, "too", "Did you mean 'too much'? 'Too' means 'excessively'.", "CONFUSION_TO_TOO")
+
+
+RULES = (
+    (article_plural, {"a", "an"}),
+    (modal_to, G.modals | _SURE_MODALS | {"not"}),
+    (quantifier_of, _QUANTIFIERS),
+    (to_too_much, {"to"}),
+)
