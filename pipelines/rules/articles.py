@@ -1,4 +1,4 @@
-"""a / an: by the sound of the next word, numbers and acronyms included."""
+"""a / an by the sound of the next word (numbers and acronyms included); a missing article."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import bisect
 import re
 
 from pipelines.rules.words import ARTICLES as A
+from pipelines.rules.words import GRAMMAR as G
 
 _NUMBER = re.compile(r"\d+")
 
@@ -76,3 +77,36 @@ def a_an(c, i: int, x) -> None:
         c.tok_edit(i, "an", "Use 'an' instead of 'a' if the following word starts with a vowel sound.", "EN_A_VS_AN")
     elif an is False and x.w == "an":
         c.tok_edit(i, "a", "Use 'a' instead of 'an' if the following word doesn't start with a vowel sound.", "EN_A_VS_AN")
+
+
+_BE_AFTER_PRONOUN = frozenset({"is", "was"})
+_PRONOUNS = frozenset({"it", "this", "that", "he", "she"})
+_BEFORE_SAME = frozenset({"is", "are", "was", "were", "be", "not", "look", "looks", "looked", "remain", "remains", "stay", "stays"})
+
+
+def missing_article(c, i: int, x) -> None:
+    """"have job," -> "have a job,", "it is good idea to" -> "it is a good idea to": a singular
+    count noun after a verb needs an article. Only listed nouns, ending their noun phrase."""
+    from pipelines.rules.grammar import _noun_ends_phrase
+
+    if not (x.w in A.before_countable or x.w in ("it's", "that's") or (x.w in _BE_AFTER_PRONOUN and x.prev in _PRONOUNS)):
+        return
+    k = i + 1
+    if x.nxt in A.article_adjectives and x.nxt2 in A.countable_nouns and c.linked(i + 1):
+        k = i + 2
+    if c.eff[k] not in A.countable_nouns or not c.toks[k][2].islower() or c.hyphenated(k) or not _noun_ends_phrase(c, k):
+        return
+    if c.word_at(k + 1) == "of" and c.linked(k):
+        return  # "the job of", not "a job of"
+    first = c.toks[i + 1][2]
+    article = "an" if needs_an(first, c.eff[i + 1]) else "a"
+    c.tok_edit(i + 1, f"{article} {c.eff[i + 1] if c.eff[i + 1] != c.low[i + 1] else first}", "A singular noun needs an article here: '{repl}'.", "MISSING_ARTICLE")
+
+
+def lot_same(c, i: int, x) -> None:
+    """"spent lot of time" -> "a lot of time"; "are same" -> "are the same"."""
+    if x.w == "lot" and x.nxt == "of" and (x.prev is None or x.prev in G.be or x.prev in G.after_verb or x.prev in G.third_person or x.prev in ("spent", "had", "has", "have", "there", "got", "gets")):
+        if x.prev not in ("a", "the", "parking", "whole"):
+            c.tok_edit(i, "a lot", "Write 'a lot of'.", "A_LOT_OF")
+    if x.w in _BEFORE_SAME and x.nxt == "same" and x.nxt2 in (None, "as", "for", "to", "and", "in", "with", "thing", "things"):
+        c.tok_edit(i + 1, "the same", "Write 'the same'.", "THE_SAME")

@@ -256,6 +256,8 @@ _LEND = {"borrow", "borrows", "borrowed", "borrowing"}
 # Each rule with the words (token i, lower case) that can trigger it; a token no rule names is skipped.
 _RULES = (
     (articles.a_an, {"a", "an"}),
+    (articles.missing_article, articles.A.before_countable | {"is", "was", "it's", "that's"}),
+    (articles.lot_same, {"lot"} | articles._BEFORE_SAME),
     (pronoun_agreement, set(AGREE)),
     (base_form, G.modals | G.do_aux | {"not"}),
     *confusions.RULES,

@@ -176,3 +176,31 @@ def test_a_word_with_no_slot_in_the_grammar_is_dropped(text, expected):
 )
 def test_words_that_do_have_a_slot_are_kept(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("She does not have job, so she needs car to work.", "She does not have a job, so she needs a car to work."),
+        ("It is good idea to go.", "It is a good idea to go."),
+        ("I have impact on it.", "I have an impact on it."),
+        ("I spent lot of time there.", "I spent a lot of time there."),
+        ("The results are same.", "The results are the same."),
+    ],
+)
+def test_a_missing_article_is_added(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He found job satisfaction.",
+        "They drive their own car to work.",
+        "We have reason to believe it.",
+        "It is the job of the state.",
+        "The parking lot of the mall is full.",
+    ],
+)
+def test_no_article_where_the_noun_phrase_has_another_shape(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
