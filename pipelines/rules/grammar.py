@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.rules import articles, confusions, usage
+from pipelines.rules import articles, confusions, number, usage
 from pipelines.rules.checker import P_GRAMMAR, Checker, Sentence
 from pipelines.rules.words import GRAMMAR as G
 from pipelines.vocabulary import Task
@@ -262,6 +262,7 @@ _RULES = (
     (base_form, G.modals | G.do_aux | {"not"}),
     *confusions.RULES,
     *usage.RULES,
+    *number.RULES,
     (noun_agreement, G.np_determiners),
     (comparatives, {"more"}),
     (proper_adjective, G.proper_adjectives),

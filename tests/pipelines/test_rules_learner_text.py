@@ -204,3 +204,25 @@ def test_a_missing_article_is_added(text, expected):
 )
 def test_no_article_where_the_noun_phrase_has_another_shape(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("But most student is not lazy.", "But most students are not lazy."),
+        ("There is also people who think so.", "There are also people who think so."),
+        ("There is still many problems.", "There are still many problems."),
+        ("Details is the key here.", "Details are the key here."),
+        ("And results is what counts.", "And results are what counts."),
+    ],
+)
+def test_number_agreement_with_a_plural(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It is the most common problem.", "Wales is small.", "Texas is big.", "Politics is hard.", "Most people like it."],
+)
+def test_singular_nouns_in_s_and_adjectives_after_most_are_left_alone(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []

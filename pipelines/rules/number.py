@@ -1,0 +1,78 @@
+"""Number agreement the per-word rules in `grammar` leave: a plural after "most", "there is"
+before a plural, and a bare plural noun opening a sentence with a singular verb.
+
+"most student" -> "most students" only where English text has "most students" far more
+often than "most student" (the bigram counts that rank spelling candidates), so adjectives
+("most common") and set phrases stay as they are.
+"""
+
+from __future__ import annotations
+
+from pipelines.rules.checker import Checker, Sentence
+from pipelines.rules.words import GRAMMAR as G
+
+_ADVERBS = frozenset({"also", "still", "only", "always", "really", "even", "usually", "often", "now", "so"})
+_OPENERS = frozenset({"and", "but", "so", "because", "although", "though", "if", "when", "while", "since"})
+_NOT_BEFORE_MOST = frozenset({"the", "a", "for", "at", "its", "their", "his", "her", "our", "my", "your"})
+BIGRAM_RATIO = 5  # "most <plural>" must be this many times as common as "most <singular>"
+PLURAL_VERB_RATIO = 3  # and "<noun> are" as "<noun> is" for a plural opening a sentence
+MIN_SINGULAR_COUNT = 1_000_000  # a sentence-initial plural: its singular must be a common word
+
+
+def most_plural(c: Checker, i: int, x) -> None:
+    """"most student is" -> "most students is" (the verb then agrees by its own rule)."""
+    from pipelines.rules.grammar import _noun_ends_phrase, _plural_of
+    from pipelines.rules.spelling import bigrams
+
+    noun = x.nxt
+    if x.w != "most" or x.prev in _NOT_BEFORE_MOST or noun is None or noun in G.uncountable or not c.toks[i + 1][2].islower():
+        return
+    plural = _plural_of(noun)
+    if plural is None or noun.endswith("s") or c.hyphenated(i + 1) or not _noun_ends_phrase(c, i + 1):
+        return
+    pairs = bigrams()
+    if pairs.get(f"most {plural}", 0) > BIGRAM_RATIO * (1 + pairs.get(f"most {noun}", 0)):
+        c.tok_edit(i + 1, plural, "After 'most', use the plural '{repl}'.", "NOUN_NUMBER")
+        if c.word_at(i + 2) in G.singular_verb_to_plural and c.linked(i + 1):
+            c.tok_edit(i + 2, G.singular_verb_to_plural[c.eff[i + 2]], f"'most {plural}' is plural, so the verb should be '{{repl}}'.", "SUBJECT_VERB_AGREEMENT")
+
+
+def there_is_plural(c: Checker, i: int, x) -> None:
+    """"There is also people" -> "There are also people"."""
+    if x.w != "there" or x.nxt not in ("is", "was") or c.toks[i][2][0] not in "tT" or not c.linked(i + 1):
+        return
+    k = i + 2
+    if c.word_at(k) in _ADVERBS and c.linked(k):
+        k += 1
+    after = c.word_at(k)
+    if after in G.irregular_plurals or (after in G.theres_plural and k > i + 2):
+        c.tok_edit(i + 1, "are" if x.nxt == "is" else "were", "Use a plural verb before '" + after + "': '{repl}'.", "THERE_S_MANY")
+
+
+def plural_start(c: Checker, sent: Sentence) -> None:
+    """"Details is the key" -> "Details are the key": a bare plural noun opening a sentence (or its first clause)."""
+    from pipelines.rules.grammar import _plural
+    from pipelines.rules.spelling import bigrams, dictionary
+
+    a = sent.a
+    if a + 1 < sent.b and c.eff[a] in _OPENERS and c.linked(a):
+        a += 1  # "And details is ..."
+    if a + 1 >= sent.b or not c.linked(a):
+        return
+    word, noun, verb = c.toks[a][2], c.eff[a], c.eff[a + 1]
+    if verb not in G.singular_verb_to_plural or not word[1:].islower() or noun in G.not_plural or c.hyphenated(a):
+        return
+    words = dictionary()
+    singulars = (noun[:-3] + "y", noun[:-1], noun[:-2]) if noun.endswith("ies") else (noun[:-1], noun[:-2])
+    if not _plural(noun) or noun in G.irregular_plurals or max(words.get(s, 0) for s in singulars) < MIN_SINGULAR_COUNT:
+        return
+    pairs = bigrams()
+    if pairs.get(f"{noun} are", 0) <= PLURAL_VERB_RATIO * pairs.get(f"{noun} is", 0):
+        return  # names and singular nouns in -s ("Wales is", "Sales is") take a singular verb in English text
+    c.tok_edit(a + 1, G.singular_verb_to_plural[verb], f"'{word}' is plural, so the verb should be '{{repl}}'.", "AGREEMENT_SENT_START")
+
+
+RULES = (
+    (most_plural, {"most"}),
+    (there_is_plural, {"there"}),
+)
