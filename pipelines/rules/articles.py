@@ -87,14 +87,16 @@ _BEFORE_SAME = frozenset({"is", "are", "was", "were", "be", "not", "look", "look
 def missing_article(c, i: int, x) -> None:
     """"have job," -> "have a job,", "it is good idea to" -> "it is a good idea to": a singular
     count noun after a verb needs an article. Only listed nouns, ending their noun phrase."""
-    from pipelines.rules.grammar import _noun_ends_phrase
-
     if not (x.w in A.before_countable or x.w in ("it's", "that's") or (x.w in _BE_AFTER_PRONOUN and x.prev in _PRONOUNS)):
         return
     k = i + 1
     if x.nxt in A.article_adjectives and x.nxt2 in A.countable_nouns and c.linked(i + 1):
         k = i + 2
-    if c.eff[k] not in A.countable_nouns or not c.toks[k][2].islower() or c.hyphenated(k) or not _noun_ends_phrase(c, k):
+    if c.eff[k] not in A.countable_nouns:
+        return
+    from pipelines.rules.grammar import _noun_ends_phrase
+
+    if not c.toks[k][2].islower() or c.hyphenated(k) or not _noun_ends_phrase(c, k):
         return
     if c.word_at(k + 1) == "of" and c.linked(k):
         return  # "the job of", not "a job of"

@@ -51,20 +51,20 @@ def there_is_plural(c: Checker, i: int, x) -> None:
 
 def plural_start(c: Checker, sent: Sentence) -> None:
     """"Details is the key" -> "Details are the key": a bare plural noun opening a sentence (or its first clause)."""
-    from pipelines.rules.grammar import _plural
-    from pipelines.rules.spelling import bigrams, dictionary
-
     a = sent.a
     if a + 1 < sent.b and c.eff[a] in _OPENERS and c.linked(a):
         a += 1  # "And details is ..."
-    if a + 1 >= sent.b or not c.linked(a):
+    if a + 1 >= sent.b or c.eff[a + 1] not in G.singular_verb_to_plural or not c.linked(a):
         return
+    from pipelines.rules.grammar import _plural
+    from pipelines.rules.spelling import bigrams, dictionary
+
     word, noun, verb = c.toks[a][2], c.eff[a], c.eff[a + 1]
-    if verb not in G.singular_verb_to_plural or not word[1:].islower() or noun in G.not_plural or c.hyphenated(a):
+    if not word[1:].islower() or noun in G.not_plural or c.hyphenated(a) or not _plural(noun) or noun in G.irregular_plurals:
         return
     words = dictionary()
     singulars = (noun[:-3] + "y", noun[:-1], noun[:-2]) if noun.endswith("ies") else (noun[:-1], noun[:-2])
-    if not _plural(noun) or noun in G.irregular_plurals or max(words.get(s, 0) for s in singulars) < MIN_SINGULAR_COUNT:
+    if max(words.get(s, 0) for s in singulars) < MIN_SINGULAR_COUNT:
         return
     pairs = bigrams()
     if pairs.get(f"{noun} are", 0) <= PLURAL_VERB_RATIO * pairs.get(f"{noun} is", 0):

@@ -17,15 +17,16 @@ _QUANTIFIERS = frozenset({"most", "many", "some", "few", "several", "all"})
 _NOT_AFTER_TO_MUCH = frozenset({"compared", "similar", "equal", "due", "thanks", "contrary", "close", "next", "up", "how", "as"})
 
 
-def _verbs() -> frozenset[str]:
-    return G.third_person.keys() | G.base_verbs | G.clear_base_verbs
+_VERBS = frozenset(G.third_person) | G.base_verbs | G.clear_base_verbs
 
 
 def _bare_plural(c: Checker, k: int) -> bool:
     """Token k is a lower-case plural noun that ends its noun phrase: "products and", "reasons."."""
+    noun = c.eff[k]
+    if not noun.endswith("s"):
+        return False
     from pipelines.rules.grammar import _noun_ends_phrase, _plural
 
-    noun = c.eff[k]
     if not c.toks[k][2].islower() or c.hyphenated(k) or noun in G.not_plural or noun in G.group_words:
         return False
     return _plural(noun) and _noun_ends_phrase(c, k)
@@ -50,7 +51,7 @@ def article_plural(c: Checker, i: int, x) -> None:
 
 def modal_to(c: Checker, i: int, x) -> None:
     """"can to go" -> "can go", "will not to do" -> "will not do": a modal takes the bare verb."""
-    if x.nxt != "to" or x.nxt2 not in _verbs() or not c.linked(i + 1):
+    if x.nxt != "to" or x.nxt2 not in _VERBS or not c.linked(i + 1):
         return
     if x.w == "not":
         sure = x.prev in G.modals or x.prev in _SURE_MODALS
