@@ -44,7 +44,8 @@ _ENDINGS = frozenset({"ion", "ions", "ing", "ings", "ness", "ment", "ments", "ab
 CONTEXT_WEIGHT = 0.1  # how much a candidate's fit with its neighbours counts against its own score
 CONTEXT_CANDIDATES = 5
 START_MIN_SCORE = 3.0  # a capitalised first word may be a name: only sure fixes
-SPLIT_MIN_COUNT = 1_000_000  # both halves of a split must be at least this frequent
+SPLIT_MIN_COUNT = 1_000_000
+FAR_MIN_LENGTH, FAR_MIN_COUNT, FAR_MIN_RATIO = 7, 1_000_000, 0.8  # the far-candidate search  # both halves of a split must be at least this frequent
 _SUFFIXES = (
     ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"), ("ing", ""), ("ing", "e"),
     ("ly", ""), ("ily", "y"), ("er", ""), ("ers", ""), ("er", "e"), ("ers", "e"), ("est", ""), ("ness", ""),
@@ -206,8 +207,31 @@ def suggestions(low: str) -> tuple[tuple[str, float, int], ...]:
                 for kind, a in affixes
             )
         ]
+    if not cands and not affixes and len(low) >= FAR_MIN_LENGTH:
+        return _far(low)
     scored = ((c.term, 0.5 * math.log10(c.count) - _penalty(low, c.term, c.distance), c.distance) for c in cands)
     return tuple(sorted(scored, key=lambda s: -s[1]))
+
+
+@functools.lru_cache(maxsize=1)
+def _common_by_start() -> dict[tuple[str, int], list[str]]:
+    """Common dictionary words by (first letter, length), for the far-candidate search."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for word, count in speller().words.items():
+        if count >= FAR_MIN_COUNT and word.isalpha():
+            out.setdefault((word[0], len(word)), []).append(word)
+    return out
+
+
+def _far(low: str) -> tuple[tuple[str, float, int], ...]:
+    """A long word more than two edits from every word ("imidiatly", "cigarrets"): the closest
+    common word with the same first letter, if it is close enough (reported as distance 3)."""
+    import difflib
+
+    buckets = _common_by_start()
+    pool = [w for n in range(len(low) - 2, len(low) + 3) for w in buckets.get((low[0], n), ())]
+    found = difflib.get_close_matches(low, pool, n=1, cutoff=FAR_MIN_RATIO)
+    return tuple((w, 0.5 * math.log10(speller().words[w]) - 2.5, 3) for w in found)
 
 
 @functools.lru_cache(maxsize=8)

@@ -142,6 +142,7 @@ def test_no_comma_where_the_phrase_does_not_introduce_a_clause(text):
         ("Most familys have a car.", "Most families have a car."),
         ("Thoes problemes are old.", "Those problems are old."),
         ("I would raher stay.", "I would rather stay."),
+        ("He quit smoking cigarrets imidiatly.", "He quit smoking cigarettes immediately."),
     ],
 )
 def test_misspelt_plurals_and_short_stems_are_corrected(text, expected):
