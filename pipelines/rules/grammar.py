@@ -55,7 +55,7 @@ def pronoun_i(c: Checker, i: int, x: Ctx) -> None:
         code = (e < len(c.text) and c.text[e] in ".-]=_[)") or (s and c.text[s - 1] in ".-[(_=") or (x.prev == "for" and x.nxt == "in")
         if not code:
             c.add(s, 1, "I", Task.GRAMMAR, "The pronoun 'I' is always written with a capital letter.", "I_LOWERCASE", P_GRAMMAR)
-    elif x.w in ("i'm", "i've", "i'll", "i'd") and word[0] == "i":
+    elif x.w in ("i'm", "i've", "i'll", "i'd") and word[0] == "i" and c.low[i] == x.w:  # "im" has its own fix
         c.add(s, e - s, "I" + word[1:], Task.GRAMMAR, "The pronoun 'I' is always written with a capital letter.", "I_LOWERCASE", P_GRAMMAR)
 
 

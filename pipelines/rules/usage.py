@@ -8,6 +8,7 @@ and only where the words around it leave no other reading.
 from __future__ import annotations
 
 from pipelines.rules.checker import P_GRAMMAR, Checker, match_case
+from pipelines.rules.words import ARTICLES as A
 from pipelines.rules.words import GRAMMAR as G
 from pipelines.vocabulary import Task
 
@@ -32,6 +33,15 @@ def _bare_plural(c: Checker, k: int) -> bool:
     return _plural(noun) and _noun_ends_phrase(c, k)
 
 
+def _uncountable(c: Checker, k: int) -> bool:
+    """Token k is a noun that is never counted ("information", "advice") and ends its phrase."""
+    if c.eff[k] not in A.never_after_a or not c.toks[k][2].islower():
+        return False
+    from pipelines.rules.grammar import _noun_ends_phrase
+
+    return _noun_ends_phrase(c, k)
+
+
 def _drop(c: Checker, i: int, message: str, rule: str) -> None:
     """Delete token i and the space after it."""
     s, e = c.toks[i][0], c.toks[i + 1][0]
@@ -39,14 +49,17 @@ def _drop(c: Checker, i: int, message: str, rule: str) -> None:
 
 
 def article_plural(c: Checker, i: int, x) -> None:
-    """"an experts in" -> "experts in": 'a' or 'an' counts one thing."""
-    if x.w not in ("a", "an") or x.prev in ("such", "what", "quite", "many") or not _bare_plural(c, i + 1):
+    """"an experts in" -> "experts in", "a information" -> "information": 'a' or 'an' counts one thing."""
+    if x.w not in ("a", "an") or x.prev in ("such", "what", "quite", "many"):
+        return
+    if not _bare_plural(c, i + 1) and not _uncountable(c, i + 1):
         return
     s, _, article = c.toks[i]
     ns, ne, noun = c.toks[i + 1]
     if c.eff[i + 1] != c.low[i + 1]:
         noun = match_case(noun, c.eff[i + 1])  # a misspelt noun: its correction
-    c.add(s, ne - s, match_case(article, noun), Task.GRAMMAR, f"'{noun}' is plural: drop '{article}'.", "A_PLURAL", P_GRAMMAR + 1)
+    why = f"'{noun}' is plural" if noun.lower().endswith("s") else f"'{noun}' is uncountable"
+    c.add(s, ne - s, match_case(article, noun), Task.GRAMMAR, f"{why}: drop '{article}'.", "A_PLURAL", P_GRAMMAR + 1)
 
 
 def modal_to(c: Checker, i: int, x) -> None:

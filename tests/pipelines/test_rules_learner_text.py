@@ -89,6 +89,10 @@ def test_each_variant_uses_its_own_spelling(language, text, expected):
     assert fixed(text, language) == expected
 
 
+def test_im_becomes_i_am_contracted():
+    assert fixed("But im going home.") == "But I'm going home."
+
+
 def test_misspellings_get_the_variants_spelling():
     assert fixed("My favrite colour.", "en-GB") == "My favourite colour."
     assert fixed("My favorit color.", "en-US") == "My favorite color."
@@ -154,6 +158,7 @@ def test_misspelt_plurals_and_short_stems_are_corrected(text, expected):
     [
         ("They will become an experts in those areas.", "They will become experts in those areas."),
         ("You will have a reasons for it.", "You will have reasons for it."),
+        ("We share a information and ask.", "We share information and ask."),
         ("That is what they can't to do.", "That is what they can't do."),
         ("He will not to stop.", "He will not stop."),
         ("Most of people prefer it.", "Most people prefer it."),
@@ -168,6 +173,7 @@ def test_a_word_with_no_slot_in_the_grammar_is_dropped(text, expected):
     "text",
     [
         "I have a sports car.",
+        "A news report came.",
         "It is a means of transport.",
         "The will to live is strong.",
         "We make the most of opportunities.",
