@@ -72,7 +72,40 @@ def plural_start(c: Checker, sent: Sentence) -> None:
     c.tok_edit(a + 1, G.singular_verb_to_plural[verb], f"'{word}' is plural, so the verb should be '{{repl}}'.", "AGREEMENT_SENT_START")
 
 
+_BASE_OF_THIRD = {third: base for base, third in G.third_person.items() if third}
+_PLURAL_SUBJECTS = frozenset({"i", "we", "they", "you"})
+_SINGULAR_SUBJECTS = frozenset({"he", "she", "it"})
+_FREQUENCY = frozenset({"usually", "always", "often", "never", "also", "sometimes", "just", "really", "still", "only", "even", "rarely", "seldom"})
+_BE = {"i": "am", "you": "are", "we": "are", "they": "are", "he": "is", "she": "is", "it": "is"}
+_BE_OPENERS = frozenset({"when", "if", "because", "that", "and", "but", "so", "as", "while", "since", "until", "unless", "although", "though"})
+
+
+def pronoun_verb(c: Checker, i: int, x) -> None:
+    """"we says" -> "we say", "he usually bring" -> "he usually brings", "when you be" -> "when you are"."""
+    from pipelines.rules.grammar import _verb_follows
+
+    subj = x.w
+    if x.prev in G.aux_before_subject or (subj in ("you", "it", "i") and not (x.at_start or not c.linked(i - 1) or x.prev in G.conj)):
+        return  # "let them go", "makes you think": an object, not a subject
+    if x.nxt == "be" and (x.at_start or x.prev in _BE_OPENERS) and x.nxt2 is not None:
+        c.tok_edit(i + 1, _BE[subj], f"Use '{{repl}}' after '{c.toks[i][2]}'.", "SUBJECT_VERB_AGREEMENT")
+        return
+    k = i + 1
+    if x.nxt in _FREQUENCY and c.linked(i + 1):
+        k = i + 2  # "he usually bring"
+    verb = c.word_at(k)
+    after = c.word_at(k + 1) if c.linked(k) else None
+    if verb is None or c.hyphenated(k) or (subj not in ("we", "they") and not _verb_follows(c, k, after)):
+        return  # "we", "they" are always subjects; "you tips", "it means": maybe not
+    message = f"The verb does not agree with the subject '{c.toks[i][2]}'. Did you mean '{{repl}}'?"
+    if subj in _PLURAL_SUBJECTS and verb in _BASE_OF_THIRD:
+        c.tok_edit(k, _BASE_OF_THIRD[verb], message, "SUBJECT_VERB_AGREEMENT")
+    elif subj in _SINGULAR_SUBJECTS and k == i + 2 and G.third_person.get(verb) and x.prev != "that":
+        c.tok_edit(k, G.third_person[verb], message, "SUBJECT_VERB_AGREEMENT")
+
+
 RULES = (
     (most_plural, {"most"}),
     (there_is_plural, {"there"}),
+    (pronoun_verb, _PLURAL_SUBJECTS | _SINGULAR_SUBJECTS),
 )

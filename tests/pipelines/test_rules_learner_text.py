@@ -221,6 +221,10 @@ def test_no_article_where_the_noun_phrase_has_another_shape(text):
         ("There is still many problems.", "There are still many problems."),
         ("Details is the key here.", "Details are the key here."),
         ("And results is what counts.", "And results are what counts."),
+        ("And we says that it works.", "And we say that it works."),
+        ("But if they needs money, they ask.", "But if they need money, they ask."),
+        ("He usually bring a book.", "He usually brings a book."),
+        ("When you be successful, you know it.", "When you are successful, you know it."),
     ],
 )
 def test_number_agreement_with_a_plural(text, expected):
@@ -229,7 +233,16 @@ def test_number_agreement_with_a_plural(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["It is the most common problem.", "Wales is small.", "Texas is big.", "Politics is hard.", "Most people like it."],
+    [
+        "It is the most common problem.",
+        "Wales is small.",
+        "Texas is big.",
+        "Politics is hard.",
+        "Most people like it.",
+        "I give you tips.",
+        "Let it be.",
+        "What it means is clear.",
+    ],
 )
 def test_singular_nouns_in_s_and_adjectives_after_most_are_left_alone(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
