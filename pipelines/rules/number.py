@@ -104,7 +104,48 @@ def pronoun_verb(c: Checker, i: int, x) -> None:
         c.tok_edit(k, G.third_person[verb], message, "SUBJECT_VERB_AGREEMENT")
 
 
+_AFTER_NOUN_PHRASE = frozenset({"i", "you", "we", "they", "he", "she", "it", "here", "there", "now", "today", "very", "too", "also", "always", "never"})
+
+
+def _singular_of(noun: str) -> str | None:
+    from pipelines.rules.spelling import dictionary
+
+    words = dictionary()
+    forms = ([noun[:-3] + "y"] if noun.endswith("ies") else []) + [noun[:-1]] + ([noun[:-2]] if noun.endswith("es") else [])
+    return next((f for f in forms if f in words), None)
+
+
+def determiner_number(c: Checker, i: int, x) -> None:
+    """"this cars" -> "these cars", "every details" -> "every detail", "a lot of scientist" -> "a lot of scientists".
+
+    Each only where English text has the fixed pair far more often than the written one."""
+    from pipelines.rules.grammar import _noun_ends_phrase, _plural, _plural_of
+    from pipelines.rules.spelling import bigrams
+
+    noun = x.nxt
+    if noun is None or not c.toks[i + 1][2].islower() or c.hyphenated(i + 1) or noun in G.not_plural:
+        return
+    if not (_noun_ends_phrase(c, i + 1) or c.word_at(i + 2) in _AFTER_NOUN_PHRASE):
+        return
+    pairs = bigrams()
+
+    def clearly(better: str, worse: str) -> bool:
+        return pairs.get(better, 0) > BIGRAM_RATIO * (1 + pairs.get(worse, 0))
+
+    if x.w == "this" and _plural(noun) and noun not in G.irregular_plurals and clearly(f"these {noun}", f"this {noun}"):
+        c.tok_edit(i, "these", f"'{c.toks[i + 1][2]}' is plural: use '{{repl}}'.", "THIS_NNS")
+    elif x.w in ("every", "each") and noun.endswith("s"):
+        singular = _singular_of(noun)
+        if singular and clearly(f"{x.w} {singular}", f"{x.w} {noun}"):
+            c.tok_edit(i + 1, singular, f"After '{x.w}', use the singular '{{repl}}'.", "EVERY_NNS")
+    elif x.w == "of" and x.prev in ("lot", "lots") and noun not in G.uncountable and not noun.endswith("s"):
+        plural = _plural_of(noun)
+        if plural and clearly(f"many {plural}", f"much {noun}") and pairs.get(f"of {plural}", 0) > 2 * pairs.get(f"of {noun}", 0):
+            c.tok_edit(i + 1, plural, f"After '{x.prev} of', use the plural '{{repl}}'.", "NOUN_NUMBER")
+
+
 RULES = (
+    (determiner_number, {"this", "every", "each", "of"}),
     (most_plural, {"most"}),
     (there_is_plural, {"there"}),
     (pronoun_verb, _PLURAL_SUBJECTS | _SINGULAR_SUBJECTS),

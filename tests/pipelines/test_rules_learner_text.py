@@ -224,6 +224,9 @@ def test_no_article_where_the_noun_phrase_has_another_shape(text):
         ("And we says that it works.", "And we say that it works."),
         ("But if they needs money, they ask.", "But if they need money, they ask."),
         ("He usually bring a book.", "He usually brings a book."),
+        ("They parked all this cars here.", "They parked all these cars here."),
+        ("I learn every details.", "I learn every detail."),
+        ("There are a lot of scientist who agree.", "There are a lot of scientists who agree."),
         ("When you be successful, you know it.", "When you are successful, you know it."),
     ],
 )
@@ -241,6 +244,9 @@ def test_number_agreement_with_a_plural(text, expected):
         "Most people like it.",
         "I give you tips.",
         "Let it be.",
+        "This seems to work.",
+        "This sports car is red.",
+        "That gives us a lot of opportunity to think.",
         "What it means is clear.",
     ],
 )
