@@ -3,9 +3,9 @@
 It checks the ports it needs (a taken one is reported in one line naming what holds
 it), starts the embedded MongoDB-wire server when MONGODB_URI is not set, starts Ray
 and Serve with serve_config.yaml's options, and waits. On SIGTERM or SIGINT it drains:
-replicas answer new requests 503 with Retry-After while those already in are answered
-(Serve waits for them as it deletes the app), then Serve, Ray, HAProxy and the
-MongoDB server are stopped, and the exit code is 0.
+replicas answer new requests 503 with Retry-After while those already in are answered,
+then the listener closes (HAProxy first), Ray stops with Serve's proxy and replicas, the
+MongoDB server stops, and the exit code is 0. No request sees a 404 on the way out.
 """
 
 from __future__ import annotations
@@ -90,32 +90,79 @@ def deploy(config: dict) -> list[str]:
     return names
 
 
-def drain(names: list[str], settings: Settings) -> None:
-    """New requests answered 503 with Retry-After, those in flight answered, then the applications deleted."""
-    from ray import serve
+def busy_replicas(app_name: str) -> int:
+    """Requests in flight on the application's engine-side replicas (all but the ingress and the
+    FallbackMode holder, which every ingress polls): what a request admitted before the drain may still wait for."""
+    import ray
 
+    total = 0
+    for actor in ray.util.list_named_actors(all_namespaces=True):
+        name = actor["name"]
+        if actor["namespace"] != "serve" or not name.startswith(f"SERVE_REPLICA::{app_name}#"):
+            continue
+        if name.split("#")[1] in ("Ingress", "Fallback"):
+            continue
+        try:
+            total += ray.get(ray.get_actor(name, namespace="serve").get_num_ongoing_requests.remote(), timeout=5)
+        except Exception:  # a replica stopping or restarting holds nothing we can wait for
+            continue
+    return total
+
+
+def drain(names: list[str], settings: Settings) -> None:
+    """New requests answered 503 with Retry-After, those already admitted answered; the applications
+    stay deployed (still refusing) until the listener is closed, so nobody sees a 404 on the way out."""
     for name in names:
         set_draining(settings, name, True)
     time.sleep(2 * settings.status_interval_s + 2.0)  # every replica has read it, even a busy one
-    for name in names:
-        serve.delete(name)  # Serve waits for each replica's requests in flight
+    deadline = time.monotonic() + settings.engine_timeout_s + 5.0
+    quiet = 0
+    while quiet < 2 and time.monotonic() < deadline:
+        quiet = quiet + 1 if sum(busy_replicas(name) for name in names) == 0 else 0
+        time.sleep(0.25)
+    time.sleep(settings.mongodb_timeout_s)  # a document write admitted just before the drain finishes in the ingress itself
 
 
 def stop_all(names: list[str], settings: Settings, children: list[psutil.Process]) -> None:
-    """Drain, then stop Serve and Ray, then whatever they started that is still running (HAProxy)."""
+    """Drain, close the listener (HAProxy, when it fronts Serve), then stop Ray (its proxy and replicas with
+    it), then whatever else they started that is still running."""
     import ray
-    from ray import serve
 
-    drain(names, settings)
+    if names:
+        drain(names, settings)
+    close_listener([c for c in children if named(c, "haproxy")])
     if ray.is_initialized():
-        serve.shutdown()
-        ray.shutdown()
-    children = [c for c in children if c.is_running()]
-    for child in children:
-        child.terminate()
-    _, alive = psutil.wait_procs(children, timeout=10)
-    for child in alive:
-        child.kill()
+        ray.shutdown()  # everything admitted has been answered: no graceful Serve shutdown, whose route removal answers 404
+    stop_processes([c for c in children if c.is_running()])
+
+
+def named(process: psutil.Process, name: str) -> bool:
+    try:
+        return process.is_running() and process.name() == name
+    except psutil.Error:
+        return False
+
+
+def close_listener(haproxies: list[psutil.Process]) -> None:
+    """HAProxy's soft stop: it stops accepting at once, answers what is on its connections, closes them, exits."""
+    for process in haproxies:
+        try:
+            process.send_signal(signal.SIGUSR1)
+        except psutil.Error:
+            pass
+    _, alive = psutil.wait_procs(haproxies, timeout=5)
+    stop_processes(alive)
+
+
+def stop_processes(processes: list[psutil.Process]) -> None:
+    for process in processes:
+        try:
+            process.terminate()
+        except psutil.Error:
+            pass
+    _, alive = psutil.wait_procs(processes, timeout=10)
+    for process in alive:
+        process.kill()
 
 
 def supervise(config: dict) -> int:
