@@ -104,6 +104,7 @@ def pronoun_verb(c: Checker, i: int, x) -> None:
         c.tok_edit(k, G.third_person[verb], message, "SUBJECT_VERB_AGREEMENT")
 
 
+_PLURAL_DETERMINERS = G.plural_quantifiers | {"some", "all"}
 _AFTER_NOUN_PHRASE = frozenset({"i", "you", "we", "they", "he", "she", "it", "here", "there", "now", "today", "very", "too", "also", "always", "never"})
 
 
@@ -138,6 +139,10 @@ def determiner_number(c: Checker, i: int, x) -> None:
         singular = _singular_of(noun)
         if singular and clearly(f"{x.w} {singular}", f"{x.w} {noun}"):
             c.tok_edit(i + 1, singular, f"After '{x.w}', use the singular '{{repl}}'.", "EVERY_NNS")
+    elif x.w in _PLURAL_DETERMINERS and not noun.endswith("s") and noun not in G.uncountable and noun not in G.group_words:
+        plural = _plural_of(noun)
+        if plural and x.prev not in ("the", "a") and clearly(f"{x.w} {plural}", f"{x.w} {noun}"):
+            c.tok_edit(i + 1, plural, f"After '{x.w}', use the plural '{{repl}}'.", "NOUN_NUMBER")
     elif x.w == "of" and x.prev in ("lot", "lots") and noun not in G.uncountable and not noun.endswith("s"):
         plural = _plural_of(noun)
         if plural and clearly(f"many {plural}", f"much {noun}") and pairs.get(f"of {plural}", 0) > 2 * pairs.get(f"of {noun}", 0):
@@ -145,7 +150,7 @@ def determiner_number(c: Checker, i: int, x) -> None:
 
 
 RULES = (
-    (determiner_number, {"this", "every", "each", "of"}),
+    (determiner_number, {"this", "every", "each", "of"} | _PLURAL_DETERMINERS),
     (most_plural, {"most"}),
     (there_is_plural, {"there"}),
     (pronoun_verb, _PLURAL_SUBJECTS | _SINGULAR_SUBJECTS),
