@@ -1,6 +1,7 @@
 """Learner usage: a word too many where the grammar has no slot for it.
 
 "a products" -> "products", "can to go" -> "can go", "most of people" -> "most people",
+"makes them to be" -> "makes them be", "go for shopping" -> "go shopping",
 "too much" written "to much" at the end of a phrase. Each rule drops or swaps one word,
 and only where the words around it leave no other reading.
 """
@@ -88,7 +89,27 @@ def to_too_much(c: Checker, i: int, x) -> None:
         c.tok_edit(i, "too", "Did you mean 'too much'? 'Too' means 'excessively'.", "CONFUSION_TO_TOO")
 
 
+_CAUSATIVE = frozenset({"make", "makes", "made", "making", "let", "lets", "letting"})
+_OBJECTS = frozenset({"me", "you", "him", "her", "us", "them"})
+_GO = frozenset({"go", "goes", "went", "going", "gone"})
+_ACTIVITIES = frozenset({"shopping", "swimming", "fishing", "hiking", "running", "skiing", "camping", "dancing", "walking", "jogging", "sightseeing"})
+
+
+def causative_to(c: Checker, i: int, x) -> None:
+    """"makes them to be" -> "makes them be": make and let take the bare verb."""
+    if x.w in _CAUSATIVE and x.nxt in _OBJECTS and x.nxt2 == "to" and c.linked(i + 1) and c.linked(i + 2) and c.word_at(i + 3) in _VERBS:
+        _drop(c, i + 2, f"After '{c.toks[i][2]} {c.toks[i + 1][2]}', use the verb without 'to'.", "MAKE_TO")
+
+
+def go_for_ing(c: Checker, i: int, x) -> None:
+    """"go for shopping" -> "go shopping"."""
+    if x.w in _GO and x.nxt == "for" and x.nxt2 in _ACTIVITIES and c.linked(i + 1) and (not c.linked(i + 2) or c.word_at(i + 3) in ("and", "or", "with", "in", "at", "on")):
+        _drop(c, i + 1, f"Write '{c.toks[i][2]} {c.toks[i + 2][2]}' without 'for'.", "GO_FOR_ING")
+
+
 RULES = (
+    (causative_to, _CAUSATIVE),
+    (go_for_ing, _GO),
     (article_plural, {"a", "an"}),
     (modal_to, G.modals | _SURE_MODALS | {"not"}),
     (quantifier_of, _QUANTIFIERS),

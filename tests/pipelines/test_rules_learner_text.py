@@ -163,6 +163,8 @@ def test_misspelt_plurals_and_short_stems_are_corrected(text, expected):
         ("He will not to stop.", "He will not stop."),
         ("Most of people prefer it.", "Most people prefer it."),
         ("It affects them to much.", "It affects them too much."),
+        ("Ads make me to buy things.", "Ads make me buy things."),
+        ("They can go for shopping and buy clothes.", "They can go shopping and buy clothes."),
     ],
 )
 def test_a_word_with_no_slot_in_the_grammar_is_dropped(text, expected):
@@ -179,6 +181,8 @@ def test_a_word_with_no_slot_in_the_grammar_is_dropped(text, expected):
         "We make the most of opportunities.",
         "Most of the people came.",
         "It is similar to much of what we saw.",
+        "He was made to go.",
+        "We went for swimming lessons.",
     ],
 )
 def test_words_that_do_have_a_slot_are_kept(text):
