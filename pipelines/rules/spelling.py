@@ -43,6 +43,7 @@ _SPECIAL = frozenset(SPELLING_MAP) | WRONG_FORMS.keys() | REGULARISED.keys()  # 
 _ENDINGS = frozenset({"ion", "ions", "ing", "ings", "ness", "ment", "ments", "able", "ible", "ive", "ous", "est", "ism", "ist", "ity", "ize", "ise", "ful", "less", "ship", "hood"})
 CONTEXT_WEIGHT = 0.1  # how much a candidate's fit with its neighbours counts against its own score
 CONTEXT_CANDIDATES = 5
+SHORT_WORD, SHORT_CONTEXT_WEIGHT = 4, 0.5  # short typos ("ther") have many candidates: context decides more
 START_MIN_SCORE = 3.0  # a capitalised first word may be a name: only sure fixes
 SPLIT_MIN_COUNT = 1_000_000
 FAR_MIN_LENGTH, FAR_MIN_COUNT, FAR_MIN_RATIO = 7, 1_000_000, 0.8  # the far-candidate search  # both halves of a split must be at least this frequent
@@ -164,13 +165,13 @@ def bigrams() -> dict[str, int]:
         return {" ".join(parts[:2]): int(parts[2]) for parts in (line.split() for line in f) if len(parts) == 3}
 
 
-def in_context(cands: tuple[tuple[str, float, int], ...], prev: str | None, nxt: str | None) -> tuple[str, float, int]:
+def in_context(cands: tuple[tuple[str, float, int], ...], prev: str | None, nxt: str | None, weight: float = CONTEXT_WEIGHT) -> tuple[str, float, int]:
     """The candidate that fits its neighbours best: its own score plus how common it is beside them."""
     pairs = bigrams()
 
     def fit(cand: tuple[str, float, int]) -> float:
         term = cand[0]
-        return cand[1] + CONTEXT_WEIGHT * sum(math.log10(1 + pairs.get(p, 0)) for p in (f"{prev} {term}", f"{term} {nxt}"))
+        return cand[1] + weight * sum(math.log10(1 + pairs.get(p, 0)) for p in (f"{prev} {term}", f"{term} {nxt}"))
 
     return max(cands[:CONTEXT_CANDIDATES], key=fit)
 
@@ -300,7 +301,7 @@ def _correction(low: str, language: str, prev: str | None = None, nxt: str | Non
     if is_known(low, language):
         return None
     cands = suggestions(low)
-    found = in_context(cands, prev, nxt) if cands else None
+    found = in_context(cands, prev, nxt, SHORT_CONTEXT_WEIGHT if len(low) <= SHORT_WORD else CONTEXT_WEIGHT) if cands else None
     if (found is None or found[1] < 1.5 or found[2] > 1) and not _affixes(low, speller().words):
         joined = split(low)
         if joined is not None:

@@ -147,6 +147,7 @@ def test_no_comma_where_the_phrase_does_not_introduce_a_clause(text):
         ("Thoes problemes are old.", "Those problems are old."),
         ("I would raher stay.", "I would rather stay."),
         ("He quit smoking cigarrets imidiatly.", "He quit smoking cigarettes immediately."),
+        ("But ther is no way back.", "But there is no way back."),
     ],
 )
 def test_misspelt_plurals_and_short_stems_are_corrected(text, expected):
