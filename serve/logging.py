@@ -2,8 +2,10 @@
 
 {"timestamp", "level", "message", "stack"?, "context": {"userId"?, "requestId", "path", "method", ...}}
 
-Lines go to stdout (Ray keeps each replica's output) and to a rotated file per process
-under `settings.log_dir`, which Filebeat ships (cluster/filebeat/filebeat.yml). While a
+Lines go to stdout and to a rotated file per process under `settings.log_dir`, which
+Filebeat ships (cluster/filebeat/filebeat.yml). Inside a Serve replica, stdout is Ray's
+own replica log (Ray captures it line by line, inspecting the stack of each write), so there
+only warnings and errors go to stdout; every line still goes to the file. While a
 request is served, every line carries its context (request id, path, method, user):
 the ingress opens it with `request_context()` and anything on the way adds to it with
 `annotate()`. Only the fields named here are ever written, never a request's text.
@@ -37,6 +39,8 @@ _request: contextvars.ContextVar[dict | None] = contextvars.ContextVar("writing_
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        if "_json" in record.__dict__:  # formatted once for every handler
+            return record.__dict__["_json"]
         entry = {
             "timestamp": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
             "level": _LEVELS.get(record.levelname, record.levelname.lower()),
@@ -46,7 +50,8 @@ class JsonFormatter(logging.Formatter):
             entry["stack"] = "".join(traceback.format_exception(*record.exc_info))
         fields = {**(_request.get() or {}), **record.__dict__}
         entry["context"] = {key: fields[key] for key in _CONTEXT_KEYS if fields.get(key) is not None}
-        return json.dumps(entry, default=str)
+        record._json = json.dumps(entry, default=str)
+        return record._json
 
 
 @contextmanager
@@ -89,6 +94,8 @@ def get_logger(settings: Settings | None = None) -> logging.Logger:
     if not logger.handlers:
         stdout = logging.StreamHandler(sys.stdout)
         stdout.setFormatter(JsonFormatter())
+        if type(sys.stdout).__name__ == "StreamToLogger":  # a Serve replica's stdout: Ray's replica log
+            stdout.setLevel(logging.WARNING)
         logger.addHandler(stdout)
         logger.propagate = False
         logger.setLevel(logging.INFO)

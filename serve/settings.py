@@ -74,6 +74,10 @@ class Settings(BaseSettings):
 
     # Requests.
     max_text_chars: int = 20_000
+    # Rule-engine work on texts up to this size runs in the ingress replica itself (well under a
+    # millisecond for a sentence, less than a hop to the Analyzer); longer texts and language
+    # detection go to the Analyzer. 0 sends everything there.
+    inline_rules_max_chars: int = 600
 
     # Store (MongoDB): how long a call waits for an unreachable server before a 503; the
     # largest document; analytics events buffered per ingress replica, written in batches.

@@ -50,6 +50,7 @@ class Observed:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         request, started, status = Request(scope), time.perf_counter(), [500]
+        request.state.started = started  # analytics events time the request from here
 
         async def send_status(message: Message) -> None:
             if message["type"] == "http.response.start":

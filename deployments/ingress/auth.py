@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from deployments.ingress.deps import current, ingress_of
+from deployments.ingress.deps import ingress_of
 from deployments.ingress.service import Ingress
 from serve import metrics
 from serve.errors import Forbidden, RateLimited, Unauthorized
@@ -47,8 +47,13 @@ async def caller(
     request: Request,
     bearer: HTTPAuthorizationCredentials | None = Security(_bearer),
     header_key: str | None = Security(_header),
-    api: Ingress = Depends(current),
 ) -> Caller:
+    """Who is calling (the dependency for routes that need the caller but no role)."""
+    return await identify(request, bearer, header_key)
+
+
+async def identify(request: Request, bearer: HTTPAuthorizationCredentials | None, header_key: str | None) -> Caller:
+    api = ingress_of(request.app)  # not a dependency: each one costs FastAPI a resolution per request
     key, username = (bearer.credentials if bearer else None) or header_key, None
     if key is None and request.url.path.removeprefix(request.scope.get("root_path", "")).startswith("/v2/"):
         fields = await _form_fields(request)
@@ -65,9 +70,15 @@ async def caller(
 
 def require(role: str):
     """A dependency that counts the request against the caller's rate limit (429 past
-    it), then answers 403 unless the caller has `role`; gives the Caller."""
+    it), then answers 403 unless the caller has `role`; gives the Caller (also left on
+    `request.state.caller` for routes that declare it only at the router)."""
 
-    async def has_role(request: Request, who: Caller = Depends(caller), api: Ingress = Depends(current)) -> Caller:
+    async def has_role(
+        request: Request,
+        bearer: HTTPAuthorizationCredentials | None = Security(_bearer),
+        header_key: str | None = Security(_header),
+    ) -> Caller:
+        who, api = await identify(request, bearer, header_key), ingress_of(request.app)
         peer = request.client.host if request.client else None
         identity = f"key:{who.key_id}" if who.key_id else f"ip:{api.limiter.client_address(peer, request.headers.get('x-forwarded-for'))}"
         window = await api.limiter.hit(identity, who.roles)
@@ -78,6 +89,7 @@ def require(role: str):
             raise RateLimited(f"over {window.limit} requests in {api.limiter.window_s} s; retry in {window.reset_s} s", window.reset_s)
         if role not in who.roles:
             raise Forbidden(f"this needs the {role!r} role; the key has {sorted(who.roles)}")
+        request.state.caller = who
         return who
 
     return Depends(has_role)

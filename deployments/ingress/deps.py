@@ -1,12 +1,10 @@
-"""Per-request dependencies: the replica's Ingress, the request id, text limits.
-
-(No `from __future__ import annotations`: FastAPI must see the real body model.)
-"""
+"""The replica's Ingress (the `current` dependency, or `ingress_of` where a dependency
+would cost a resolution per request on a hot route), and the request id."""
 
 
 import uuid
 
-from fastapi import Depends, Request
+from fastapi import Request
 from ray import serve
 
 from deployments.ingress.service import Ingress
@@ -21,7 +19,7 @@ async def current() -> Ingress:
 
 
 def ingress_of(app) -> Ingress:
-    """This replica's Ingress outside a route (middlewares), honouring a test's override of `current`."""
+    """This replica's Ingress from the app (middlewares, hot routes), honouring a test's override of `current`."""
     override = app.dependency_overrides.get(current)
     return override() if override else serve.get_replica_context().servable_object
 
@@ -32,17 +30,3 @@ def request_id(request: Request) -> str:
     if not hasattr(request.state, "request_id"):
         request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
     return request.state.request_id
-
-
-async def the_request_id(request: Request) -> str:
-    return request_id(request)
-
-
-def within_limits(model: type):
-    """A body of `model` whose `text` is within the configured size (413 past it)."""
-
-    async def body_within_limits(body: model, api: Ingress = Depends(current)) -> model:  # type: ignore[valid-type]
-        api.check_length(body.text)
-        return body
-
-    return Depends(body_within_limits)

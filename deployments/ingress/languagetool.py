@@ -4,13 +4,12 @@ plain text (`Error: ...`); the app's one error handler answers /v2/ paths that w
 
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from deployments.ingress.auth import require
-from deployments.ingress.deps import current
-from deployments.ingress.events import Track, tracked
-from deployments.ingress.service import Ingress
+from deployments.ingress.deps import ingress_of
+from deployments.ingress.events import track
 from pipelines import languagetool
 from pipelines.edits import Edit
 from pipelines.vocabulary import EngineChoice
@@ -45,11 +44,12 @@ async def _form(request: Request) -> dict[str, str]:
     responses=error_responses(400, 401, 403, 413, 429, 503, plain=True),
     openapi_extra=languagetool_check_form(CODES, query=True),
 )
-async def check(request: Request, api: Ingress = Depends(current), track: Track = tracked("check")):
+async def check(request: Request):
     """LanguageTool's /v2/check: form fields `text` or `data`, `language`, rule and category filters, `level`.
 
     Extension: an `engine` field (auto, gemini, t5, basic) picks the engine as on /v1/suggestions.
     """
+    api = ingress_of(request.app)
     form = await _form(request)
     try:
         req = languagetool.parse_check_form(form)
@@ -70,7 +70,7 @@ async def check(request: Request, api: Ingress = Depends(current), track: Track 
             req = languagetool.with_detected(req, *await api.analyzer.detect.remote(req.text))
         if req.variant:
             result, cached = await api.suggest(req.text, None, req.variant, engine)
-            track(result, cached)
+            track(request, api, "check", result, cached)
             edits = [Edit(**s) for s in result["suggestions"]]
     elif req.auto:
         req = languagetool.with_detected(req, "en", 0.0)

@@ -47,8 +47,8 @@ class Rules:
 
 
 @pytest.fixture()
-def service():
-    settings = Settings(max_text_chars=50)
+def service(request):
+    settings = Settings(max_text_chars=50, inline_rules_max_chars=getattr(request, "param", 0))
     router, analyzer = FakeHandle(Engines()), FakeHandle(Rules())
     api = Ingress(settings, router, analyzer)
     app.dependency_overrides[current] = lambda: api
@@ -65,6 +65,19 @@ def test_rule_engine_work_goes_straight_to_the_analyzer_and_a_repeat_is_cached(s
     assert first.json()["engine"] == "basic" and first.json()["cached"] is False
     assert second.json()["cached"] is True and second.json()["suggestions"] == first.json()["suggestions"]
     assert analyzer.called("suggest") == 1 and router.called("suggest") == 0
+
+
+@pytest.mark.parametrize("service", [20], indirect=True)
+def test_short_texts_are_checked_in_the_ingress_itself_and_longer_ones_on_the_analyzer(service):
+    client, router, analyzer = service
+    short = client.post("/v1/suggestions", json={"text": "Thsi is it."}).json()  # the real rule engine, in this process
+    assert short["engine"] == "basic" and any(s["replacement"] == "This" for s in short["suggestions"])
+    assert analyzer.called("suggest") == 0
+    longer = client.post("/v1/suggestions", json={"text": "Thsi is a longer text."}).json()
+    assert longer["suggestions"][0]["message"] == "checked as en-US" and analyzer.called("suggest") == 1
+    analysed = client.post("/v1/analysis", json={"text": "One short line."}).json()
+    assert analysed["counts"]["words"] == 3 and analyzer.called("analyze") == 0
+    assert router.called("suggest") == 0
 
 
 def test_a_live_model_engine_is_reached_through_the_router(service):

@@ -35,7 +35,7 @@ class BrokenRules:
 @pytest.fixture()
 def client(tmp_path):
     rules = FakeHandle(BrokenRules())
-    api = Ingress(Settings(log_dir=str(tmp_path)), rules, rules)
+    api = Ingress(Settings(log_dir=str(tmp_path), inline_rules_max_chars=0), rules, rules)  # every text to the (broken) analyzer
     app.dependency_overrides[current] = lambda: api
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client, tmp_path
