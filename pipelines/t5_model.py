@@ -21,22 +21,40 @@ Device = Literal["auto", "cpu", "cuda"]
 MAX_INPUT_TOKENS = 512  # T5's trained context; longer sentences are cut there
 
 
+CTRANSLATE2_CUBLAS = "libcublas.so.12"  # CTranslate2 4.x wheels are built for CUDA 12 and load its cuBLAS at first use
+
+
 def cuda_devices(backend: Backend) -> int:
-    """CUDA devices the backend itself can use (each ships its own CUDA runtime)."""
+    """CUDA devices the backend itself can use (each ships its own CUDA runtime). CTranslate2 counts
+    the GPUs with its static runtime, but a GPU is of use to it only where CUDA 12's cuBLAS loads:
+    on a machine with another CUDA major it would fail at the first request."""
     if backend == "ctranslate2":
         import ctranslate2
 
-        return ctranslate2.get_cuda_device_count()
+        return ctranslate2.get_cuda_device_count() if ctranslate2_cublas() else 0
     import torch
 
     return torch.cuda.device_count()
 
 
+def ctranslate2_cublas() -> bool:
+    import ctypes
+
+    try:
+        ctypes.CDLL(CTRANSLATE2_CUBLAS)
+        return True
+    except OSError:
+        return False
+
+
 def pick_device(requested: Device, backend: Backend = "transformers") -> str:
-    """`auto` is CUDA when the backend sees a GPU, else the CPU; `cuda` without one is an error."""
+    """`auto` is CUDA when the backend can use a GPU, else the CPU; `cuda` without one is an error."""
     visible = cuda_devices(backend) > 0
     if requested == "cuda" and not visible:
-        raise RuntimeError(f"T5 device 'cuda' was asked for but {backend} sees no CUDA device in this replica")
+        why = ""
+        if backend == "ctranslate2" and not ctranslate2_cublas():
+            why = f" ({CTRANSLATE2_CUBLAS} does not load: install CUDA 12's cuBLAS, e.g. `pip install nvidia-cublas-cu12`, or use backend transformers)"
+        raise RuntimeError(f"T5 device 'cuda' was asked for but {backend} sees no CUDA device in this replica{why}")
     return "cuda" if requested == "cuda" or (requested == "auto" and visible) else "cpu"
 
 

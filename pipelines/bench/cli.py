@@ -76,6 +76,8 @@ def run_bench(args: argparse.Namespace) -> int:
                 backends=backends(device), t5_config=t5_config, prompt=Settings().t5_prompts["grammar"],
                 concurrencies=tuple(args.callers))
     sections = args.only or SECTIONS
+    if {"ceiling", "parity", "peers"} & set(sections):
+        plan.backends = model_sections.usable_backends(plan)
     plan.results.update(started=stamp, command="python -m serve " + " ".join(sys.argv[1:]), machine=machine(),
                         model=plan.model, quick=plan.quick, serve_env=serve_env, t5_config=t5_config,
                         backends=[list(b) for b in plan.backends])

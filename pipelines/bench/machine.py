@@ -15,10 +15,16 @@ def _proc_field(path: str, key: str) -> str | None:
 
 
 def machine() -> dict:
+    import importlib.metadata
+
     import ctranslate2
-    import ray
     import torch
     import transformers
+
+    try:
+        ray_version = importlib.metadata.version("ray")
+    except importlib.metadata.PackageNotFoundError:  # the model sections run without Ray
+        ray_version = None
 
     memory_kib = _proc_field("/proc/meminfo", "MemTotal")
     return {
@@ -29,6 +35,6 @@ def machine() -> dict:
         "torch": torch.__version__,
         "transformers": transformers.__version__,
         "ctranslate2": ctranslate2.__version__,
-        "ray": ray.__version__,
+        "ray": ray_version,
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
     }

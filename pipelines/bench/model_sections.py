@@ -25,6 +25,23 @@ def _timed(fn, min_calls: int, min_seconds: float) -> tuple[int, float]:
     return calls, time.perf_counter() - started
 
 
+def usable_backends(plan: Plan) -> tuple[tuple[str, str], ...]:
+    """The backends that load and generate on this device; each other one is listed under `skipped`
+    with its reason (e.g. a CTranslate2 wheel built for another CUDA than the machine has)."""
+    from pipelines.t5_model import load as load_model
+
+    usable = []
+    for backend, compute_type in plan.backends:
+        try:
+            load_model(plan.model, backend, plan.device, compute_type, plan.threads).generate([plan.prompt.format(text="A test.")], 2, 2)
+            usable.append((backend, compute_type))
+        except Exception as exc:
+            reason = f"{backend} {compute_type} on {plan.device}: {type(exc).__name__}: {exc}"
+            plan.results.setdefault("skipped", []).append(reason)
+            print(f"  skipped  {reason}", flush=True)
+    return tuple(usable)
+
+
 def bench_ceiling(plan: Plan) -> None:
     """Each backend's `generate` in-process at batch 1 and at the served batch size."""
     from pipelines.t5_model import load as load_model
@@ -49,6 +66,8 @@ def bench_parity(plan: Plan) -> None:
     from pipelines.t5_model import identical_share
     from pipelines.t5_model import load as load_model
 
+    if "ctranslate2" not in dict(plan.backends):
+        return
     prompts = [plan.prompt.format(text=sentence(i)) for i in range(12 if plan.quick else 48)]
     reference = load_model(plan.model, "transformers", plan.device, "float32", plan.threads)
     out = {}
