@@ -107,7 +107,19 @@ def go_for_ing(c: Checker, i: int, x) -> None:
         _drop(c, i + 1, f"Write '{c.toks[i][2]} {c.toks[i + 2][2]}' without 'for'.", "GO_FOR_ING")
 
 
+_PREDICATES = frozenset({"able", "unable", "happy", "ready", "afraid", "successful", "useful", "possible", "sure", "aware", "responsible", "careful"})
+
+
+def modal_be(c: Checker, i: int, x) -> None:
+    """"we will able to" -> "we will be able to": a modal needs 'be' before an adjective."""
+    modal = x.prev if x.w == "not" else x.w
+    if modal in G.modals | _SURE_MODALS and x.nxt in _PREDICATES and (x.w == "not" or x.prev not in ("the", "a", "free", "good", "his", "her", "their", "my", "your", "our")):
+        if x.nxt2 is not None or c.ends_after(i + 1):
+            c.tok_edit(i + 1, "be " + c.toks[i + 1][2], "A modal verb needs a verb: '{repl}'.", "MD_BE_ADJ")
+
+
 RULES = (
+    (modal_be, G.modals | _SURE_MODALS | {"not"}),
     (causative_to, _CAUSATIVE),
     (go_for_ing, _GO),
     (article_plural, {"a", "an"}),

@@ -89,6 +89,17 @@ def test_each_variant_uses_its_own_spelling(language, text, expected):
     assert fixed(text, language) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Now we will able to do it.", "Now we will be able to do it."),
+        ("You must careful.", "You must be careful."),
+    ],
+)
+def test_a_modal_before_an_adjective_gets_be(text, expected):
+    assert fixed(text) == expected
+
+
 def test_im_becomes_i_am_contracted():
     assert fixed("But im going home.") == "But I'm going home."
 
