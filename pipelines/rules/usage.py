@@ -63,6 +63,16 @@ def article_plural(c: Checker, i: int, x) -> None:
     c.add(s, ne - s, match_case(article, noun), Task.GRAMMAR, f"{why}: drop '{article}'.", "A_PLURAL", P_GRAMMAR + 1)
 
 
+_SECOND_DETERMINERS = frozenset({"these", "those", "this", "my", "your", "his", "their", "our", "its"})
+
+
+def double_determiner(c: Checker, i: int, x) -> None:
+    """"For the these reasons" -> "For these reasons", "for a many years" -> "for many years"."""
+    if x.w in ("a", "an", "the") and (x.nxt in _SECOND_DETERMINERS or (x.nxt in ("many", "several") and x.w != "the")) and x.nxt2 not in (None, "or", "and"):
+        s, e = c.toks[i][0], c.toks[i + 1][1]
+        c.add(s, e - s, match_case(c.toks[i][2], c.toks[i + 1][2]), Task.GRAMMAR, f"Use one determiner: drop '{c.toks[i][2]}'.", "DOUBLE_DETERMINER", P_GRAMMAR + 1)
+
+
 def modal_to(c: Checker, i: int, x) -> None:
     """"can to go" -> "can go", "will not to do" -> "will not do": a modal takes the bare verb."""
     if x.nxt != "to" or x.nxt2 not in _VERBS or not c.linked(i + 1):
@@ -119,6 +129,7 @@ def modal_be(c: Checker, i: int, x) -> None:
 
 
 RULES = (
+    (double_determiner, {"a", "an", "the"}),
     (modal_be, G.modals | _SURE_MODALS | {"not"}),
     (causative_to, _CAUSATIVE),
     (go_for_ing, _GO),

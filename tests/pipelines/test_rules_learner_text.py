@@ -176,6 +176,8 @@ def test_misspelt_plurals_and_short_stems_are_corrected(text, expected):
         ("Most of people prefer it.", "Most people prefer it."),
         ("It affects them to much.", "It affects them too much."),
         ("Ads make me to buy things.", "Ads make me buy things."),
+        ("For the these reasons, I left.", "For these reasons, I left."),
+        ("It lasted for a many years.", "It lasted for many years."),
         ("They can go for shopping and buy clothes.", "They can go shopping and buy clothes."),
     ],
 )
@@ -194,6 +196,8 @@ def test_a_word_with_no_slot_in_the_grammar_is_dropped(text, expected):
         "Most of the people came.",
         "It is similar to much of what we saw.",
         "He was made to go.",
+        "The many people who came were happy.",
+        "A great many people came.",
         "We went for swimming lessons.",
     ],
 )
