@@ -8,6 +8,8 @@ and only where the words around it leave no other reading.
 
 from __future__ import annotations
 
+import re
+
 from pipelines.rules.checker import P_GRAMMAR, Checker, match_case
 from pipelines.rules.words import ARTICLES as A
 from pipelines.rules.words import GRAMMAR as G
@@ -120,9 +122,19 @@ def go_for_ing(c: Checker, i: int, x) -> None:
 _PREDICATES = frozenset({"able", "unable", "happy", "ready", "afraid", "successful", "useful", "possible", "sure", "aware", "responsible", "careful"})
 
 
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_PRONOUN_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "this", "that"})
+
+
 def modal_be(c: Checker, i: int, x) -> None:
-    """"we will able to" -> "we will be able to": a modal needs 'be' before an adjective."""
+    """"we will able to" -> "we will be able to", "this will the proof" -> "this will be the proof":
+    a modal needs 'be' before an adjective or, after a subject pronoun, a noun phrase."""
     modal = x.prev if x.w == "not" else x.w
+    if x.w in G.modals | _SURE_MODALS and x.prev in _PRONOUN_SUBJECTS and x.nxt in ("the", "a", "an") and x.nxt2 is not None:
+        end = _SENTENCE_END.search(c.text, c.toks[i][1])
+        if end is None or end.group() != "?":  # "Why would it the ...?" is a question, not a slip
+            c.tok_edit(i + 1, "be " + c.toks[i + 1][2], "A modal verb needs a verb: '{repl}'.", "MD_BE_ADJ")
+        return
     if modal in G.modals | _SURE_MODALS and x.nxt in _PREDICATES and (x.w == "not" or x.prev not in ("the", "a", "free", "good", "his", "her", "their", "my", "your", "our")):
         if x.nxt2 is not None or c.ends_after(i + 1):
             c.tok_edit(i + 1, "be " + c.toks[i + 1][2], "A modal verb needs a verb: '{repl}'.", "MD_BE_ADJ")

@@ -94,6 +94,7 @@ def test_each_variant_uses_its_own_spelling(language, text, expected):
     [
         ("Now we will able to do it.", "Now we will be able to do it."),
         ("You must careful.", "You must be careful."),
+        ("This will the proof of it.", "This will be the proof of it."),
     ],
 )
 def test_a_modal_before_an_adjective_gets_be(text, expected):
