@@ -82,8 +82,6 @@ _BE_OPENERS = frozenset({"when", "if", "because", "that", "and", "but", "so", "a
 
 def pronoun_verb(c: Checker, i: int, x) -> None:
     """"we says" -> "we say", "he usually bring" -> "he usually brings", "when you be" -> "when you are"."""
-    from pipelines.rules.grammar import _verb_follows
-
     subj = x.w
     if x.prev in G.aux_before_subject or (subj in ("you", "it", "i") and not (x.at_start or not c.linked(i - 1) or x.prev in G.conj)):
         return  # "let them go", "makes you think": an object, not a subject
@@ -94,13 +92,17 @@ def pronoun_verb(c: Checker, i: int, x) -> None:
     if x.nxt in _FREQUENCY and c.linked(i + 1):
         k = i + 2  # "he usually bring"
     verb = c.word_at(k)
+    if not ((subj in _PLURAL_SUBJECTS and verb in _BASE_OF_THIRD) or (subj in _SINGULAR_SUBJECTS and k == i + 2 and G.third_person.get(verb))):
+        return
+    from pipelines.rules.grammar import _verb_follows
+
     after = c.word_at(k + 1) if c.linked(k) else None
-    if verb is None or c.hyphenated(k) or (subj not in ("we", "they") and not _verb_follows(c, k, after)):
+    if c.hyphenated(k) or (subj not in ("we", "they") and not _verb_follows(c, k, after)):
         return  # "we", "they" are always subjects; "you tips", "it means": maybe not
     message = f"The verb does not agree with the subject '{c.toks[i][2]}'. Did you mean '{{repl}}'?"
     if subj in _PLURAL_SUBJECTS and verb in _BASE_OF_THIRD:
         c.tok_edit(k, _BASE_OF_THIRD[verb], message, "SUBJECT_VERB_AGREEMENT")
-    elif subj in _SINGULAR_SUBJECTS and k == i + 2 and G.third_person.get(verb) and x.prev != "that":
+    elif x.prev != "that":
         c.tok_edit(k, G.third_person[verb], message, "SUBJECT_VERB_AGREEMENT")
 
 
@@ -120,12 +122,14 @@ def determiner_number(c: Checker, i: int, x) -> None:
     """"this cars" -> "these cars", "every details" -> "every detail", "a lot of scientist" -> "a lot of scientists".
 
     Each only where English text has the fixed pair far more often than the written one."""
-    from pipelines.rules.grammar import _noun_ends_phrase, _plural, _plural_of
-    from pipelines.rules.spelling import bigrams
-
     noun = x.nxt
     if noun is None or not c.toks[i + 1][2].islower() or c.hyphenated(i + 1) or noun in G.not_plural:
         return
+    if x.w == "of" and (x.prev not in ("lot", "lots") or noun.endswith("s")):
+        return
+    from pipelines.rules.grammar import _noun_ends_phrase, _plural, _plural_of
+    from pipelines.rules.spelling import bigrams
+
     if not (_noun_ends_phrase(c, i + 1) or c.word_at(i + 2) in _AFTER_NOUN_PHRASE):
         return
     pairs = bigrams()

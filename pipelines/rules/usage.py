@@ -15,7 +15,7 @@ from pipelines.rules.words import ARTICLES as A
 from pipelines.rules.words import GRAMMAR as G
 from pipelines.vocabulary import Task
 
-_SURE_MODALS = frozenset({"can", "could", "should", "would", "shall", "cannot", "can't", "couldn't", "shouldn't", "wouldn't", "won't", "mustn't"})
+_SURE_MODALS: frozenset[str] = frozenset({"can", "could", "should", "would", "shall", "cannot", "can't", "couldn't", "shouldn't", "wouldn't", "won't", "mustn't"})
 _SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "not"})  # "will", "may", "must", "might" are nouns too
 _QUANTIFIERS = frozenset({"most", "many", "some", "few", "several", "all"})
 _NOT_AFTER_TO_MUCH = frozenset({"compared", "similar", "equal", "due", "thanks", "contrary", "close", "next", "up", "how", "as"})
@@ -119,6 +119,7 @@ def go_for_ing(c: Checker, i: int, x) -> None:
         _drop(c, i + 1, f"Write '{c.toks[i][2]} {c.toks[i + 2][2]}' without 'for'.", "GO_FOR_ING")
 
 
+_MODALS = G.modals | _SURE_MODALS
 _PREDICATES = frozenset({"able", "unable", "happy", "ready", "afraid", "successful", "useful", "possible", "sure", "aware", "responsible", "careful"})
 
 
@@ -130,19 +131,19 @@ def modal_be(c: Checker, i: int, x) -> None:
     """"we will able to" -> "we will be able to", "this will the proof" -> "this will be the proof":
     a modal needs 'be' before an adjective or, after a subject pronoun, a noun phrase."""
     modal = x.prev if x.w == "not" else x.w
-    if x.w in G.modals | _SURE_MODALS and x.prev in _PRONOUN_SUBJECTS and x.nxt in ("the", "a", "an") and x.nxt2 is not None:
+    if x.w in _MODALS and x.prev in _PRONOUN_SUBJECTS and x.nxt in ("the", "a", "an") and x.nxt2 is not None:
         end = _SENTENCE_END.search(c.text, c.toks[i][1])
         if end is None or end.group() != "?":  # "Why would it the ...?" is a question, not a slip
             c.tok_edit(i + 1, "be " + c.toks[i + 1][2], "A modal verb needs a verb: '{repl}'.", "MD_BE_ADJ")
         return
-    if modal in G.modals | _SURE_MODALS and x.nxt in _PREDICATES and (x.w == "not" or x.prev not in ("the", "a", "free", "good", "his", "her", "their", "my", "your", "our")):
+    if modal in _MODALS and x.nxt in _PREDICATES and (x.w == "not" or x.prev not in ("the", "a", "free", "good", "his", "her", "their", "my", "your", "our")):
         if x.nxt2 is not None or c.ends_after(i + 1):
             c.tok_edit(i + 1, "be " + c.toks[i + 1][2], "A modal verb needs a verb: '{repl}'.", "MD_BE_ADJ")
 
 
 RULES = (
     (double_determiner, {"a", "an", "the"}),
-    (modal_be, G.modals | _SURE_MODALS | {"not"}),
+    (modal_be, _MODALS | {"not"}),
     (causative_to, _CAUSATIVE),
     (go_for_ing, _GO),
     (article_plural, {"a", "an"}),
