@@ -43,7 +43,8 @@ def their_there(c, i: int, x) -> None:
 
 def its_it_s(c, i: int, x) -> None:
     nxt, nxt2 = x.nxt, x.nxt2
-    if x.w == "its" and (nxt in G.its_direct or (nxt in G.its_adj and (nxt2 in G.adj_end or nxt2 in G.adj_after or c.ends_after(i + 1)))):
+    degree = nxt in ("very", "so", "really", "quite", "extremely") and (nxt2 in G.its_adj or nxt2 in G.too_adj)  # "its very hard"
+    if x.w == "its" and (nxt in G.its_direct or degree or (nxt in G.its_adj and (nxt2 in G.adj_end or nxt2 in G.adj_after or c.ends_after(i + 1)))):
         c.tok_edit(i, "it's", "Did you mean 'it's' (it is)? 'Its' shows possession.", "CONFUSION_ITS_IT_S")
     elif x.w == "it's" and nxt in G.its_nouns:
         c.tok_edit(i, "its", "Did you mean 'its'? 'It's' means 'it is'.", "CONFUSION_ITS_IT_S")

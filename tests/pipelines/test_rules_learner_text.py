@@ -101,6 +101,18 @@ def test_a_modal_before_an_adjective_gets_be(text, expected):
     assert fixed(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("But its very expensive to go.", "But it's very expensive to go."),
+        ("Its nothing compared to that.", "It's nothing compared to that."),
+        ("Its very existence is at risk.", "Its very existence is at risk."),
+    ],
+)
+def test_its_and_it_s(text, expected):
+    assert fixed(text) == expected
+
+
 def test_im_becomes_i_am_contracted():
     assert fixed("But im going home.") == "But I'm going home."
 
