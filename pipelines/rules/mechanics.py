@@ -1,15 +1,16 @@
-"""Mechanics: repeated words, spacing around punctuation, commas after introductory phrases,
-capitals at sentence starts."""
+"""Mechanics: repeated words, words split in two, spacing around punctuation, commas after
+introductory phrases, capitals at sentence starts."""
 
 from __future__ import annotations
 
 import bisect
 import re
 
-from pipelines.rules.checker import P_CASE, P_PUNCT, P_REPEAT, Cand, Checker
+from pipelines.rules.checker import P_CASE, P_PUNCT, P_REPEAT, P_SPELL_MAP, Cand, Checker, match_case
 from pipelines.rules.spelling import dictionary
 from pipelines.rules.words import GRAMMAR as G
 from pipelines.rules.words import PUNCTUATION as PU
+from pipelines.rules.words import SPELLING
 from pipelines.vocabulary import Task
 
 _DOUBLE_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
@@ -20,6 +21,7 @@ _NO_SPACE_AFTER_STOP = re.compile(r"(?<=[a-z][a-z])([.!?])(?=[A-Z][a-z]|I\b)")
 _PAREN_INNER_SPACE = re.compile(r"\(( +)(?=\S)|(?<=\S)( +)\)")
 _ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"})
 _WHITESPACE = "COMMA_PARENTHESIS_WHITESPACE"
+_JOIN_FIRST = frozenset(pair.split()[0] for pair in SPELLING.joined_words)
 _INTRO: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in sorted(PU.intro_phrases, key=lambda p: -len(p.split())):
     _INTRO.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
@@ -35,6 +37,17 @@ def repeats(c: Checker) -> None:
             continue  # "What it is is ..."
         s, e = toks[i][1], toks[i + 1][1]
         c.add(s, e - s, "", Task.GRAMMAR, f"Possible typo: you repeated a word ('{toks[i][2]}').", "ENGLISH_WORD_REPEAT_RULE", P_REPEAT)
+
+
+def joined_words(c: Checker) -> None:
+    """Words written as one but split in two: "him self" -> "himself", "there fore" -> "therefore"."""
+    low, toks = c.low, c.toks
+    for i in range(len(toks) - 1):
+        whole = SPELLING.joined_words.get(f"{low[i]} {low[i + 1]}") if low[i] in _JOIN_FIRST else None
+        if whole is None or not c.linked(i) or c.protected(i) or toks[i + 1][2][0].isupper():
+            continue
+        s, e = toks[i][0], toks[i + 1][1]
+        c.add(s, e - s, match_case(toks[i][2], whole), Task.SPELLING, f"'{whole}' is written as one word.", "SPLIT_COMPOUND", P_SPELL_MAP)
 
 
 def _free(c: Checker, pattern: re.Pattern):

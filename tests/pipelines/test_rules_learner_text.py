@@ -113,6 +113,23 @@ def test_its_and_it_s(text, expected):
     assert fixed(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("He will consider him self lucky.", "He will consider himself lucky."),
+        ("There fore, he left.", "Therefore, he left."),
+        ("I finished my home work.", "I finished my homework."),
+    ],
+)
+def test_words_split_in_two_are_joined(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Every body of water has fish.", "No body was found.", "She is a girl friend of mine.", "What ever happened to him?"])
+def test_phrases_that_happen_to_form_a_word_stay_apart(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
 def test_im_becomes_i_am_contracted():
     assert fixed("But im going home.") == "But I'm going home."
 
