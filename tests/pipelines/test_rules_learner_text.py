@@ -116,9 +116,22 @@ def test_its_and_it_s(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("The chain becomes more stronger over time.", "The chain becomes stronger over time."),
+        ("He is much more better.", "He is much better."),
+        ("We need more older people here.", "We need more older people here."),
+    ],
+)
+def test_double_comparatives(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("He will consider him self lucky.", "He will consider himself lucky."),
         ("There fore, he left.", "Therefore, he left."),
         ("I finished my home work.", "I finished my homework."),
+        ("I have an other idea.", "I have another idea."),
     ],
 )
 def test_words_split_in_two_are_joined(text, expected):
