@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from pipelines.edits import Edit
-from pipelines.rules import grammar, mechanics, number, spelling, style
+from pipelines.rules import grammar, mechanics, number, realword, spelling, style
 from pipelines.rules.checker import Checker
 from pipelines.vocabulary import Engine, Task
 
@@ -23,6 +23,7 @@ def _run(c: Checker) -> list[Edit]:
         for sent in c.sentences:
             grammar.check_sentence(c, sent)
             number.plural_start(c, sent)
+        realword.check(c)
         mechanics.repeats(c)
         mechanics.punctuation(c)
         mechanics.intro_commas(c)

@@ -42,8 +42,8 @@ def repeats(c: Checker) -> None:
 def joined_words(c: Checker) -> None:
     """Words written as one but split in two: "him self" -> "himself", "there fore" -> "therefore"."""
     low, toks = c.low, c.toks
-    for i in range(len(toks) - 1):
-        whole = SPELLING.joined_words.get(f"{low[i]} {low[i + 1]}") if low[i] in _JOIN_FIRST else None
+    for i in [k for k, w in enumerate(low[:-1]) if w in _JOIN_FIRST]:
+        whole = SPELLING.joined_words.get(f"{low[i]} {low[i + 1]}")
         if whole is None or not c.linked(i) or c.protected(i) or toks[i + 1][2][0].isupper():
             continue
         s, e = toks[i][0], toks[i + 1][1]

@@ -119,13 +119,11 @@ def _singular_of(noun: str) -> str | None:
 
 
 def determiner_number(c: Checker, i: int, x) -> None:
-    """"this cars" -> "these cars", "every details" -> "every detail", "a lot of scientist" -> "a lot of scientists".
+    """"this cars" -> "these cars", "every details" -> "every detail", "all student" -> "all students".
 
     Each only where English text has the fixed pair far more often than the written one."""
     noun = x.nxt
     if noun is None or not c.toks[i + 1][2].islower() or c.hyphenated(i + 1) or noun in G.not_plural:
-        return
-    if x.w == "of" and (x.prev not in ("lot", "lots") or noun.endswith("s")):
         return
     from pipelines.rules.grammar import _noun_ends_phrase, _plural, _plural_of
     from pipelines.rules.spelling import bigrams
@@ -147,14 +145,28 @@ def determiner_number(c: Checker, i: int, x) -> None:
         plural = _plural_of(noun)
         if plural and x.prev not in ("the", "a") and clearly(f"{x.w} {plural}", f"{x.w} {noun}"):
             c.tok_edit(i + 1, plural, f"After '{x.w}', use the plural '{{repl}}'.", "NOUN_NUMBER")
-    elif x.w == "of" and x.prev in ("lot", "lots") and noun not in G.uncountable and not noun.endswith("s"):
-        plural = _plural_of(noun)
-        if plural and clearly(f"many {plural}", f"much {noun}") and pairs.get(f"of {plural}", 0) > 2 * pairs.get(f"of {noun}", 0):
-            c.tok_edit(i + 1, plural, f"After '{x.prev} of', use the plural '{{repl}}'.", "NOUN_NUMBER")
+
+
+
+def lot_of_plural(c: Checker, i: int, x) -> None:
+    """"a lot of scientist" -> "a lot of scientists", where English text clearly counts the noun."""
+    noun = x.nxt2
+    if x.nxt != "of" or noun is None or noun.endswith("s") or noun in G.uncountable or not c.toks[i + 2][2].islower() or c.hyphenated(i + 2):
+        return
+    from pipelines.rules.grammar import _noun_ends_phrase, _plural_of
+    from pipelines.rules.spelling import bigrams
+
+    plural = _plural_of(noun)
+    pairs = bigrams()
+    if plural is None or not (_noun_ends_phrase(c, i + 2) or c.word_at(i + 3) in _AFTER_NOUN_PHRASE):
+        return
+    if pairs.get(f"many {plural}", 0) > BIGRAM_RATIO * (1 + pairs.get(f"much {noun}", 0)) and pairs.get(f"of {plural}", 0) > 2 * pairs.get(f"of {noun}", 0):
+        c.tok_edit(i + 2, plural, f"After '{x.w} of', use the plural '{{repl}}'.", "NOUN_NUMBER")
 
 
 RULES = (
-    (determiner_number, {"this", "every", "each", "of"} | _PLURAL_DETERMINERS),
+    (determiner_number, {"this", "every", "each"} | _PLURAL_DETERMINERS),
+    (lot_of_plural, {"lot", "lots"}),
     (most_plural, {"most"}),
     (there_is_plural, {"there"}),
     (pronoun_verb, _PLURAL_SUBJECTS | _SINGULAR_SUBJECTS),

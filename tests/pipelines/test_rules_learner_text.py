@@ -143,6 +143,20 @@ def test_phrases_that_happen_to_form_a_word_stay_apart(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("They use there idea for a plan.", "They use their idea for a plan."),
+        ("We should try to safe the environment.", "We should try to save the environment."),
+        ("Only by braking out of your routine.", "Only by breaking out of your routine."),
+        ("I want too go home early.", "I want to go home early."),  # the neighbour's own fix, not 'went'
+        ("Cars will be sold there.", "Cars will be sold there."),
+    ],
+)
+def test_a_real_word_that_does_not_fit_its_neighbours(text, expected):
+    assert fixed(text) == expected
+
+
 def test_im_becomes_i_am_contracted():
     assert fixed("But im going home.") == "But I'm going home."
 

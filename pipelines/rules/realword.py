@@ -1,0 +1,55 @@
+"""Real words in the wrong place, decided by their neighbours: "use there idea" -> "their idea",
+"to safe the environment" -> "to save", "the adds" -> "the ads".
+
+A listed word is swapped for its look-alike only when neither it nor its neighbours have another
+fix, when English text never has the written word
+next to one of its neighbours but has the look-alike next to both, and the look-alike's pairs are
+at least `RATIO` times as common (the bigram counts that rank spelling candidates).
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from pipelines.rules.checker import P_GRAMMAR, Checker
+from pipelines.rules.words import GRAMMAR as G
+
+RATIO = 1000
+
+
+def _touched(c: Checker) -> set[int]:
+    out: set[int] = set()
+    for x in c.cands:
+        k = bisect.bisect_right(c.starts, x.offset) - 1
+        while 0 <= k < len(c.toks) and c.toks[k][0] < x.offset + max(x.length, 1):
+            out.add(k)
+            k += 1
+    return out
+
+
+def check(c: Checker) -> None:
+    from pipelines.rules.spelling import bigrams
+
+    pairs = bigrams()
+    eff = c.eff
+    touched: set[int] | None = None  # tokens with a fix of their own, found when first needed
+    listed = G.confused_words
+    for i in [k for k, w in enumerate(eff) if w in listed]:
+        word = eff[i]
+        if not (0 < i < len(eff) - 1 and c.linked(i - 1) and c.linked(i)) or c.protected(i):
+            continue
+        prev, nxt = eff[i - 1], eff[i + 1]
+        if not (prev.isalpha() and nxt.isalpha()) or i in c.first_of_sentence or i + 1 in c.first_of_sentence:
+            continue
+        before, after = pairs.get(f"{prev} {word}", 0), pairs.get(f"{word} {nxt}", 0)
+        if before and after:
+            continue  # the written word is at home here
+        for alt in G.confused_words[word]:
+            alt_before, alt_after = pairs.get(f"{prev} {alt}", 0), pairs.get(f"{alt} {nxt}", 0)
+            if alt_before and alt_after and alt_before * alt_after > RATIO * (1 + before) * (1 + after):
+                if touched is None:
+                    touched = _touched(c)
+                if touched & {i - 1, i, i + 1}:
+                    break  # a neighbour with a fix of its own is no evidence
+                c.tok_edit(i, alt, f"Did you mean '{{repl}}'? '{c.toks[i][2]}' does not fit between '{c.toks[i - 1][2]}' and '{c.toks[i + 1][2]}'.", "CONFUSED_WORDS", P_GRAMMAR - 1)
+                break
