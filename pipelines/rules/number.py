@@ -164,7 +164,26 @@ def lot_of_plural(c: Checker, i: int, x) -> None:
         c.tok_edit(i + 2, plural, f"After '{x.w} of', use the plural '{{repl}}'.", "NOUN_NUMBER")
 
 
+def relative_plural(c: Checker, i: int, x) -> None:
+    """"companies that has" -> "companies that have": a relative clause agrees with its plural noun."""
+    verb = x.nxt
+    if verb not in G.singular_verb_to_plural or x.prev is None or not x.prev.endswith("s") or x.prev in G.not_plural:
+        return
+    if c.word_at(i - 2) in ("the", "my", "his", "her", "their", "our", "your") and c.word_at(i - 3) == "of":
+        return  # "one of the students who is": either verb is heard
+    if c.word_at(i - 2) in _PLURAL_SUBJECTS | _SINGULAR_SUBJECTS | {"this", "that", "who", "which", "there"}:
+        return  # "it claims that is": a verb, not a noun
+    from pipelines.rules.grammar import _plural
+    from pipelines.rules.spelling import bigrams
+
+    pairs = bigrams()
+    noun = x.prev
+    if _plural(noun) and pairs.get(f"{noun} are", 0) > PLURAL_VERB_RATIO * pairs.get(f"{noun} is", 0):
+        c.tok_edit(i + 1, G.singular_verb_to_plural[verb], f"'{c.toks[i - 1][2]}' is plural, so the verb should be '{{repl}}'.", "SUBJECT_VERB_AGREEMENT")
+
+
 RULES = (
+    (relative_plural, {"who", "that", "which"}),
     (determiner_number, {"this", "every", "each"} | _PLURAL_DETERMINERS),
     (lot_of_plural, {"lot", "lots"}),
     (most_plural, {"most"}),
