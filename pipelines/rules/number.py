@@ -107,7 +107,7 @@ def pronoun_verb(c: Checker, i: int, x) -> None:
 
 
 _PLURAL_DETERMINERS = G.plural_quantifiers | {"some", "all"}
-_AFTER_NOUN_PHRASE = frozenset({"i", "you", "we", "they", "he", "she", "it", "here", "there", "now", "today", "very", "too", "also", "always", "never"})
+_AFTER_NOUN_PHRASE = frozenset({"i", "you", "we", "they", "he", "she", "it", "here", "there", "now", "today", "very", "too", "also", "always", "never", "outside", "inside", "again", "together", "yesterday", "tomorrow"})
 
 
 def _singular_of(noun: str) -> str | None:
