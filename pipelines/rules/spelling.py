@@ -44,7 +44,7 @@ _ENDINGS = frozenset({"ion", "ions", "ing", "ings", "ness", "ment", "ments", "ab
 CONTEXT_WEIGHT = 0.1  # how much a candidate's fit with its neighbours counts against its own score
 CONTEXT_CANDIDATES = 5
 SHORT_WORD, SHORT_CONTEXT_WEIGHT = 4, 0.5  # short typos ("ther") have many candidates: context decides more
-START_MIN_SCORE = 3.0  # a capitalised first word may be a name: only sure fixes
+START_MIN_SCORE, MIN_SCORE, LONG_MIN_SCORE = 3.0, 1.5, 0.8  # a capitalised first word may be a name: only sure fixes
 SPLIT_MIN_COUNT = 1_000_000
 FAR_MIN_LENGTH, FAR_MIN_COUNT, FAR_MIN_RATIO = 7, 1_000_000, 0.8  # the far-candidate search  # both halves of a split must be at least this frequent
 _SUFFIXES = (
@@ -341,7 +341,7 @@ def check_words(c: Checker) -> None:
             # Sentence-initial capitalised word: maybe a name. Only fix typos of common words.
             if word in capitalised_mid or score < START_MIN_SCORE or distance > 1:
                 continue
-        elif score < (0.8 if distance > 1 and len(low) >= 8 else 1.5):
+        elif score < (LONG_MIN_SCORE if distance > 1 and len(low) >= 8 else MIN_SCORE):
             continue  # long words: a two-letter slip is still the likeliest reading
         c.eff[i] = term
         repl = match_case(word[: len(word) - len(suffix)], term) + suffix
