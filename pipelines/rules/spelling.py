@@ -44,9 +44,9 @@ _ENDINGS = frozenset({"ion", "ions", "ing", "ings", "ness", "ment", "ments", "ab
 CONTEXT_WEIGHT = 0.1  # how much a candidate's fit with its neighbours counts against its own score
 CONTEXT_CANDIDATES = 5
 SHORT_WORD, SHORT_CONTEXT_WEIGHT = 4, 0.5  # short typos ("ther") have many candidates: context decides more
-START_MIN_SCORE, MIN_SCORE, LONG_MIN_SCORE = 3.0, 1.5, 0.8  # a capitalised first word may be a name: only sure fixes
-SPLIT_MIN_COUNT = 1_000_000
-FAR_MIN_LENGTH, FAR_MIN_COUNT, FAR_MIN_RATIO = 7, 1_000_000, 0.8  # the far-candidate search  # both halves of a split must be at least this frequent
+START_MIN_SCORE, MIN_SCORE, LONG_MIN_SCORE = 3.0, 1.5, 0.8  # least scores to correct: a capitalised first word, any word, a long word two edits off
+SPLIT_MIN_COUNT = 1_000_000  # both halves of a split must be at least this frequent
+FAR_MIN_LENGTH, FAR_MIN_COUNT, FAR_MIN_RATIO = 7, 1_000_000, 0.8  # the far-candidate search
 _SUFFIXES = (
     ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"), ("ing", ""), ("ing", "e"),
     ("ly", ""), ("ily", "y"), ("er", ""), ("ers", ""), ("er", "e"), ("ers", "e"), ("est", ""), ("ness", ""),
