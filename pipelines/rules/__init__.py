@@ -11,7 +11,8 @@ carry a replacement never overlap, so `apply_edits` can apply all of them at onc
 The rules are tuned for precision: a wrong "correction" costs a user more than a missed
 one, so every contextual rule fires only where the suggested form is clearly right. Rule
 ids follow LanguageTool's where one exists. Modules, by concern: `words` (lists in
-`data/`), `spelling`, `checker` (plumbing), `grammar`, `confusions`, `articles`,
+`data/`), `spelling`, `checker` (plumbing), `grammar`, `confusions`, `articles`, `usage`
+(a word with no slot), `number` (plural agreement), `realword` (look-alike words),
 `mechanics`, `style`, `engine` (runs them) and `rewrite`.
 """
 
@@ -19,6 +20,6 @@ from pipelines.rules.engine import check
 from pipelines.rules.rewrite import STYLES, rewrite
 from pipelines.rules.spelling import LANGUAGES
 
-RULES_VERSION = "rules-2"
+RULES_VERSION = "rules-3"
 
 __all__ = ["LANGUAGES", "RULES_VERSION", "STYLES", "check", "rewrite"]
