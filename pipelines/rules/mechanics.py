@@ -80,7 +80,9 @@ def punctuation(c: Checker) -> None:
 
 
 def intro_commas(c: Checker) -> None:
-    """A comma after an introductory word or phrase: "For example the ..." -> "For example, the ..."."""
+    """A comma after an introductory word or phrase: "For example the ..." -> "For example, the ...".
+    A style hint (clarity: /v2/check's picky level): edited English often leaves it out after a
+    short phrase, and flagging fluent text at the default level would be a false alarm."""
     low, text = c.low, c.text
     for sent in c.sentences:
         a = sent.a
@@ -96,7 +98,7 @@ def intro_commas(c: Checker) -> None:
             if phrase[0] == "hence" and nxt in ("the", "a", "an"):
                 break  # "Hence the name": a verbless clause, no comma
             s, e, word = c.toks[k - 1]
-            c.add(s, e - s, word + ",", Task.GRAMMAR, f"Put a comma after the introductory '{text[c.toks[a][0] : e]}'.", "INTRO_PHRASE_COMMA", P_PUNCT)
+            c.add(s, e - s, word + ",", Task.CLARITY, f"Put a comma after the introductory '{text[c.toks[a][0] : e]}'.", "INTRO_PHRASE_COMMA", P_PUNCT)
             break
 
 
