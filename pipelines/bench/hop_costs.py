@@ -69,7 +69,11 @@ async def in_process() -> dict:
     api = Ingress(Settings(rate_limit_max=10**9, log_dir=tempfile.mkdtemp()), _Handle(_RulesOnly()), _Handle(None))
     deps.serve = types.SimpleNamespace(get_replica_context=lambda: types.SimpleNamespace(servable_object=api))
     bare = FastAPI()
-    bare.get("/healthz")(lambda: {"status": "ok"})
+
+    @bare.get("/healthz")
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
     out = {}
     for name, target in (("bare FastAPI", bare), ("ingress app", app)):
         transport = httpx.ASGITransport(app=target, client=("127.0.0.1", 5000))
