@@ -49,11 +49,10 @@ async def caller(
     header_key: str | None = Security(_header),
 ) -> Caller:
     """Who is calling (the dependency for routes that need the caller but no role)."""
-    return await identify(request, bearer, header_key)
+    return await identify(request, ingress_of(request.app), bearer, header_key)
 
 
-async def identify(request: Request, bearer: HTTPAuthorizationCredentials | None, header_key: str | None) -> Caller:
-    api = ingress_of(request.app)  # not a dependency: each one costs FastAPI a resolution per request
+async def identify(request: Request, api: Ingress, bearer: HTTPAuthorizationCredentials | None, header_key: str | None) -> Caller:
     key, username = (bearer.credentials if bearer else None) or header_key, None
     if key is None and request.url.path.removeprefix(request.scope.get("root_path", "")).startswith("/v2/"):
         fields = await _form_fields(request)
@@ -78,7 +77,8 @@ def require(role: str):
         bearer: HTTPAuthorizationCredentials | None = Security(_bearer),
         header_key: str | None = Security(_header),
     ) -> Caller:
-        who, api = await identify(request, bearer, header_key), ingress_of(request.app)
+        api = ingress_of(request.app)  # not a dependency: each one costs FastAPI a resolution per request
+        who = await identify(request, api, bearer, header_key)
         peer = request.client.host if request.client else None
         identity = f"key:{who.key_id}" if who.key_id else f"ip:{api.limiter.client_address(peer, request.headers.get('x-forwarded-for'))}"
         window = await api.limiter.hit(identity, who.roles)

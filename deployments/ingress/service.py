@@ -19,9 +19,9 @@ from deployments.fallback import FallbackMode, SharedState
 from pipelines import analysis, rules
 from pipelines import language as languages
 from pipelines.vocabulary import AUTO, Engine, Task
+from serve import metrics
 from serve.analytics import EventBuffer
 from serve.errors import EngineUnavailable, TextTooLong, Unavailable, UnsupportedLanguage
-from serve import metrics
 from serve.logging import get_logger
 from serve.ratelimit import RateLimiter
 from serve.security import ApiKeys

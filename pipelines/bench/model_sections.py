@@ -3,6 +3,7 @@ the model in-process (the ceiling), the two backends' parity, the peers, the rul
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import time
 from pathlib import Path
 
 from pipelines.bench.load import load
-from pipelines.bench.workloads import Plan, document, sentence
+from pipelines.bench.workloads import Plan, document, fresh, sentence
 from serve.local import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,14 +47,21 @@ def bench_ceiling(plan: Plan) -> None:
     """Each backend's `generate` in-process at batch 1 and at the served batch size."""
     from pipelines.t5_model import load as load_model
 
-    prompts = [plan.prompt.format(text=sentence(i)) for i in range(plan.batch)]
+    # The texts the graph sections send (fresh, so as long as theirs), taken in turn: a call's
+    # time is then what a request of the graph's would cost, not one sentence's.
+    prompts = [plan.prompt.format(text=sentence(fresh(i))) for i in range(4 * plan.batch)]
     out = plan.results.setdefault("ceiling", {})
     for backend, compute_type in plan.backends:
         model = load_model(plan.model, backend, plan.device, compute_type, plan.threads)
         model.generate(prompts[:2], plan.new_tokens, plan.new_tokens)  # warm-up
         for size in sorted({1, plan.batch}):
-            calls, seconds = _timed(lambda: model.generate(prompts[:size], plan.new_tokens, plan.new_tokens),
-                                    3, 1.0 if plan.quick else 8.0)
+            turn = itertools.count()
+
+            def call(size: int = size) -> None:
+                start = next(turn) * size % len(prompts)
+                model.generate((prompts + prompts)[start : start + size], plan.new_tokens, plan.new_tokens)
+
+            calls, seconds = _timed(call, 3, 1.0 if plan.quick else 8.0)
             entry = {"batch": size, "calls": calls, "items_per_s": round(calls * size / seconds, 2),
                      "ms_per_call": round(seconds / calls * 1000, 1), "compute_type": model.compute_type}
             out.setdefault(backend, {})[f"batch_{size}"] = entry
@@ -90,7 +98,7 @@ def bench_peers(plan: Plan) -> None:
             port, proc = _start_peer(env)
             try:
                 for c in sorted({min(plan.concurrencies), max(plan.concurrencies)}):
-                    summary = load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(i)}, c, plan.requests(c),
+                    summary = load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(fresh(i))}, c, plan.requests(c),
                                    plan.time_limit_s, warmup=2)
                     plan.row("peer", f"peer: {kind}", summary, backend=backend, peer=kind)
             finally:
