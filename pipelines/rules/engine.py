@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from pipelines.edits import Edit
-from pipelines.rules import grammar, mechanics, number, realword, spelling, style
+from pipelines.rules import grammar, mechanics, number, realword, spelling, stops, style
 from pipelines.rules.checker import Checker
 from pipelines.vocabulary import Engine, Task
 
@@ -38,6 +38,7 @@ def _run(c: Checker) -> list[Edit]:
     accepted = c.resolve()
     if Task.GRAMMAR in tasks:
         accepted = mechanics.capitalise_starts(c, accepted)
+        accepted = stops.final_stops(c, accepted)
     text = c.text
     edits = [
         Edit(x.offset, x.length, text[x.offset : x.offset + x.length], x.replacement, x.category, x.message, x.rule, Engine.BASIC.value)

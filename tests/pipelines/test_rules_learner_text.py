@@ -337,3 +337,31 @@ def test_number_agreement_with_a_plural(text, expected):
 )
 def test_singular_nouns_in_s_and_adjectives_after_most_are_left_alone(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We must always trust our own friends", "We must always trust our own friends."),
+        ("They went home after the long meeting\n\nThen it rained.", "They went home after the long meeting.\n\nThen it rained."),
+        ("My brother will study at the univercity", "My brother will study at the university."),
+    ],
+)
+def test_a_paragraph_of_prose_ends_with_a_full_stop(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How to Install the Package on Linux",
+        "Do you want to come with us",
+        "Thanks a lot",
+        "- buy milk and eggs for the party",
+        "The results are listed below:",
+        "Send the report to alice@example.com",
+        "I want to talk about nocive or bad products.",
+    ],
+)
+def test_headings_questions_list_items_and_unknown_words_are_left_alone(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
