@@ -28,8 +28,8 @@ def _prose_line(c: Checker, s: int, e: int, a: int, b: int) -> bool:
     text = c.text
     if b - a < MIN_WORDS or not _PROSE_END.match(text[e - 1]) or "\n" in text[s:e]:
         return False
-    rest = text[e : text.find("\n", e) if "\n" in text[e:] else len(text)]
-    if rest.strip():
+    line_end = text.find("\n", e)
+    if text[e : line_end if line_end >= 0 else len(text)].strip():
         return False  # something follows on the same line
     line_start = text.rfind("\n", 0, s) + 1
     if text[line_start:s].strip() or not text[s].isalpha():

@@ -365,3 +365,37 @@ def test_a_paragraph_of_prose_ends_with_a_full_stop(text, expected):
 )
 def test_headings_questions_list_items_and_unknown_words_are_left_alone(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The friction will causes heat.", "The friction will cause heat."),
+        ("They could even began to work.", "They could even begin to work."),
+        ("She might uses the old car.", "She might use the old car."),
+        ("We have to reduced the costs.", "We have to reduce the costs."),
+        ("I want to goes home now.", "I want to go home now."),
+        ("It was the most worst day of my life.", "It was the worst day of my life."),
+        ("In a such case we wait.", "In such a case we wait."),
+        ("It is a such important day.", "It is such an important day."),
+        ("The room holds three persons.", "The room holds three people."),
+    ],
+)
+def test_verb_forms_and_word_order_in_fixed_slots(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Their will causes problems for the family.",
+        "You can sometimes see the sea from here.",
+        "The policy led to increased costs.",
+        "He could have done it himself.",
+        "It is the most beautiful city in Japan.",
+        "Such a day is rare.",
+        "The sign was meant for all persons entering the building.",
+    ],
+)
+def test_verb_forms_that_are_right_are_left_alone(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []

@@ -1,0 +1,138 @@
+"""Verb forms and word order that learners get wrong in fixed slots.
+
+"will causes" / "could even began" -> the base form after a modal, an adverb between or not;
+"have to reduced" / "want to goes" -> the base form after a verb that takes 'to' + infinitive;
+"the most worst" -> "the worst"; "a such chance" -> "such a chance"; "three persons" -> "three
+people". A regular verb is recognised by English itself: the base form must be common after the
+modal (or 'to') and the written form all but unheard there (SymSpell's bigram counts).
+"""
+
+from __future__ import annotations
+
+from pipelines.rules import articles
+from pipelines.rules.checker import P_GRAMMAR, Checker, match_case
+from pipelines.rules.words import GRAMMAR as G
+from pipelines.vocabulary import Task
+
+# A modal (or its negation) and the positive modal whose bigrams decide.
+_MODALS = {
+    **{m: m for m in ("can", "could", "will", "would", "should", "must", "might", "shall")},
+    **{"cannot": "can", "can't": "can", "couldn't": "could", "won't": "will", "wouldn't": "would", "shouldn't": "should", "mustn't": "must"},
+}
+_ADVERBS = frozenset("even also still only just never always really certainly probably definitely surely easily soon often usually not".split())
+_NOT_AFTER_SUBJECT = frozenset({"the", "a", "an", "free", "good", "his", "her", "their", "my", "your", "our", "its", "own", "god's", "last", "political", "strong"})
+_TO_VERBS = frozenset(
+    "have has had need needs needed want wants wanted able unable try tries tried decide decides decided plan plans planned hope hopes hoped".split()
+)
+_SPECIAL = {"has": "have", "does": "do", "was": "be", "were": "be", "is": "be", "are": "be", "am": "be"}
+_NOT_FORMS = frozenset("always sometimes perhaps besides towards afterwards nowadays unless less news series species means lens bus gas yes this thus".split())
+MIN_BASE_COUNT = 1_000_000  # the base form after the modal or 'to' must be this common...
+RATIO = 10  # ...and this many times as common as the written form there
+_PARTICIPLES = frozenset("been had have be do tried wanted needed liked made said found kept lost met paid sent spent taught told thought brought bought understood won".split())
+_SUPERLATIVES = frozenset({"best", "worst", "least"})
+_QUANTITY = frozenset("two three four five six seven eight nine ten many several few some these those other hundreds thousands".split())
+
+
+def _stems(word: str) -> list[str]:
+    """Base forms a regular -s or -ed form could come from: "causes" -> "causes"[:-1], [:-2]..."""
+    if word.endswith("ies") or word.endswith("ied"):
+        return [word[:-3] + "y"]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        return [word[:-1], word[:-2]] if word.endswith("es") else [word[:-1]]
+    if word.endswith("ed"):
+        out = [word[:-2], word[:-1]]
+        if len(word) > 4 and word[-3] == word[-4]:
+            out.append(word[:-3])  # "stopped" -> "stop"
+        return out
+    return []
+
+
+def _base(before: str, word: str) -> str | None:
+    """The base form of `word` when English has "<before> <base>" and hardly ever "<before> <word>"."""
+    from pipelines.rules.spelling import bigrams, dictionary
+
+    if word in _SPECIAL:
+        return _SPECIAL[word]
+    if word in G.irregular_past:
+        return G.irregular_past[word]
+    if word in _NOT_FORMS or len(word) < 4:
+        return None
+    pairs, words = bigrams(), dictionary()
+    written = pairs.get(f"{before} {word}", 0)
+    best, best_count = None, max(MIN_BASE_COUNT, RATIO * written)
+    for stem in _stems(word):
+        count = pairs.get(f"{before} {stem}", 0)
+        if stem in words and count > best_count:
+            best, best_count = stem, count
+    return best
+
+
+def _fix(c: Checker, k: int, base: str | None, why: str, rule: str) -> None:
+    if base is not None and c.toks[k][2].islower() and not c.hyphenated(k) and not c.protected(k):
+        c.tok_edit(k, base, why + ": '{repl}'.", rule)
+
+
+def after_modal(c: Checker, i: int, x) -> None:
+    """"The heat will causes damage" -> "will cause", "they could even began" -> "could even begin"."""
+    word = c.toks[i][2]
+    if x.w not in _MODALS or not word.islower() or x.prev in _NOT_AFTER_SUBJECT:
+        return
+    k = i + 1
+    if x.nxt in _ADVERBS and x.nxt2 is not None:
+        k = i + 2
+    verb = c.word_at(k)
+    if verb is None or verb in _ADVERBS or verb in _PARTICIPLES or (k == i + 2 and not c.linked(i + 1)):
+        return  # a participle may be a passive without 'be': no clear fix
+    if k + 1 < len(c.toks) and c.linked(k) and c.word_at(k + 1) in ("of", "and", "or"):
+        return  # a noun after all: "will sales of", "can crops and"
+    _fix(c, k, _base(_MODALS[x.w], verb), f"After '{word}', use the base form of the verb", "MD_BASEFORM")
+
+
+def after_to(c: Checker, i: int, x) -> None:
+    """"We have to reduced costs" -> "have to reduce", "I want to goes" -> "want to go"."""
+    if x.w != "to" or x.prev not in _TO_VERBS or x.nxt is None or x.nxt in ("be", "have", "do"):
+        return
+    _fix(c, i + 1, _base("to", x.nxt), f"After '{x.prev} to', use the base form of the verb", "TO_BASEFORM")
+
+
+def double_superlative(c: Checker, i: int, x) -> None:
+    """"the most worst day" -> "the worst day": the superlative needs no 'most'."""
+    from pipelines.rules.spelling import dictionary
+
+    sup = x.nxt
+    if x.w != "most" or sup is None or not c.linked(i) or c.hyphenated(i + 1):
+        return
+    if sup in _SUPERLATIVES or (sup.endswith("est") and sup[:-3] + "er" in G.comparative_forms and sup in dictionary()):
+        s, e = c.toks[i][0], c.toks[i + 1][0]
+        c.add(s, e - s, "", Task.GRAMMAR, f"'{c.toks[i + 1][2]}' is already a superlative; drop 'most'.", "MOST_SUPERLATIVE", P_GRAMMAR)
+
+
+def such_a(c: Checker, i: int, x) -> None:
+    """"in a such situation" -> "in such a situation"."""
+    if x.w not in ("a", "an") or x.nxt != "such" or x.nxt2 is None or not c.linked(i + 1):
+        return
+    ns, ne, nxt_word = c.toks[i + 2]
+    if not nxt_word.isalpha():
+        return
+    an = articles.needs_an(nxt_word, c.low[i + 2])
+    if an is None:
+        return
+    s, _, art = c.toks[i]
+    e = c.toks[i + 1][1]
+    repl = match_case(art, "such " + ("an" if an else "a"))
+    c.add(s, e - s, repl, Task.GRAMMAR, f"Write '{repl}', not '{c.text[s:e]}'.", "SUCH_A", P_GRAMMAR)
+
+
+def persons(c: Checker, i: int, x) -> None:
+    """"three persons" -> "three people": 'persons' belongs to legal and formal notices."""
+    if x.w in _QUANTITY and x.nxt == "persons" and c.toks[i + 1][2].islower():
+        c.tok_edit(i + 1, "people", "The usual plural of 'person' is '{repl}'.", "PERSONS_PEOPLE")
+
+
+RULES = (
+    (after_modal, set(_MODALS)),
+    (after_to, {"to"}),
+    (double_superlative, {"most"}),
+    (such_a, {"a", "an"}),
+    (persons, _QUANTITY),
+)
