@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.rules import articles, confusions, number, usage, verbforms
+from pipelines.rules import articles, collocations, confusions, number, usage, verbforms
 from pipelines.rules.checker import P_GRAMMAR, Checker, Sentence
 from pipelines.rules.words import GRAMMAR as G
 from pipelines.vocabulary import Task
@@ -265,6 +265,7 @@ _RULES = (
     *usage.RULES,
     *number.RULES,
     *verbforms.RULES,
+    *collocations.RULES,
     (noun_agreement, G.np_determiners),
     (comparatives, {"more"}),
     (proper_adjective, G.proper_adjectives),

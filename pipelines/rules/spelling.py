@@ -26,7 +26,6 @@ SPELLING_MAP: dict[str, tuple[str, str, str]] = {
 }
 
 
-
 def _regularised(base: str) -> set[str]:
     """Past forms a learner builds by rule: "bringed", "taked", "swimmed"."""
     forms = {base + "d" if base.endswith("e") else base + "ed"}
@@ -123,9 +122,8 @@ def _variant(word: str, cand: str) -> bool:
 def _penalty(word: str, cand: str, distance: int) -> float:
     """How unlikely a typo turns `cand` into `word`: transpositions and doubled letters are cheap."""
     if distance >= 2:
-        p = 2.5
-        if len(word) == len(cand) <= 7 and len({(a, b) for a, b in zip(word, cand) if a != b}) == 2 and sorted(word) != sorted(cand):
-            p = 3.5  # two unrelated letters wrong in a short word ("nocive" is no "notice"): a guess
+        # two unrelated letters wrong in a short word ("nocive" is no "notice") is a guess
+        p = 3.5 if len(word) == len(cand) <= 7 and len({(a, b) for a, b in zip(word, cand) if a != b}) == 2 and sorted(word) != sorted(cand) else 2.5
     elif len(word) == len(cand):
         diff = [i for i in range(len(word)) if word[i] != cand[i]]
         if len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == cand[diff[1]] and word[diff[1]] == cand[diff[0]]:

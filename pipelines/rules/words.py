@@ -26,6 +26,7 @@ GRAMMAR = _load("grammar")
 ARTICLES = _load("articles")
 STYLE = _load("style")
 PUNCTUATION = _load("punctuation")
+COLLOCATIONS = _load("collocations")
 
 
 @lru_cache(maxsize=1)

@@ -399,3 +399,39 @@ def test_verb_forms_and_word_order_in_fixed_slots(text, expected):
 )
 def test_verb_forms_that_are_right_are_left_alone(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("It depends of the weather.", "It depends on the weather."),
+        ("She is interested about history.", "She is interested in history."),
+        ("He is responsible of the team.", "He is responsible for the team."),
+        ("We focus in three points.", "We focus on three points."),
+        ("We discussed about the plan.", "We discussed the plan."),
+        ("They lack of money.", "They lack money."),
+        ("They returned back home.", "They returned home."),
+        ("We must cope up with stress.", "We must cope with stress."),
+        ("It was very easy to me to understand it.", "It was very easy for me to understand it."),
+        ("In the old town there is shops that sell bread.", "In the old town there are shops that sell bread."),
+    ],
+)
+def test_collocations_learners_get_wrong(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He mentioned about 20 people.",
+        "The focus in this paper is clear.",
+        "The lack of money hurts.",
+        "We focus in on the details.",
+        "It is easy to see why.",
+        "There is news today.",
+        "There was lots of food.",
+        "He is considered as good as his father.",
+    ],
+)
+def test_collocations_that_are_right_are_left_alone(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
