@@ -55,7 +55,7 @@ def easy_for(c: Checker, i: int, x) -> None:
         c.tok_edit(i + 1, "for", f"Write '{c.toks[i][2]} for {c.toks[i + 2][2]} to', not 'to {c.toks[i + 2][2]} to'.", "ADJ_FOR_TO")
 
 
-def there_is_plural(c: Checker, i: int, x) -> None:
+def there_is_bare_plural(c: Checker, i: int, x) -> None:
     """"there is editors who" -> "there are editors who": a plural noun right after 'there is'."""
     from pipelines.rules.usage import _bare_plural
 
@@ -70,5 +70,5 @@ RULES = (
     (preposition, set(CO.prepositions)),
     (no_preposition, set(CO.no_preposition) | set(CO.redundant)),
     (easy_for, _FOR_ADJECTIVES),
-    (there_is_plural, {"there"}),
+    (there_is_bare_plural, {"there"}),
 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pipelines.rules import articles, collocations, confusions, number, usage, verbforms
 from pipelines.rules.checker import P_GRAMMAR, Checker, Sentence
 from pipelines.rules.words import GRAMMAR as G
+from pipelines.rules.words import PUNCTUATION
 from pipelines.vocabulary import Task
 
 AGREE: dict[str, dict[str, str]] = {
@@ -23,6 +24,7 @@ AGREE: dict[str, dict[str, str]] = {
     "that": G.agree["this"],
     **{s: {k: v for k, v in G.agree["he"].items() if k != "am"} for s in G.indefinite_subjects},
 }
+_INTRO = frozenset(tuple(p.split()) for p in PUNCTUATION.intro_phrases)
 _SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she"})
 _COMPOUND_PARTS = frozenset({"he", "she", "i", "you", "we", "they", "it", "him", "her", "me", "them", "us"})
 _BASE_OF_THIRD = {third: base for base, third in G.third_person.items() if third}
@@ -99,7 +101,7 @@ def pronoun_agreement(c: Checker, i: int, x: Ctx) -> None:
     subj, word = x.w, c.toks[i][2]
     if subj not in AGREE:
         return
-    boundary = x.at_start or not c.linked(i - 1)
+    boundary = x.at_start or not c.linked(i - 1) or after_intro(c, i, x.a)
     if ((subj in ("it", "you", "that") or subj in G.indefinite_subjects) and not (boundary or x.prev in G.conj)) or (subj == "that" and not x.at_start):
         return
     if x.prev in G.aux_before_subject:
@@ -115,6 +117,11 @@ def pronoun_agreement(c: Checker, i: int, x: Ctx) -> None:
     elif subj in ("he", "she", "it") and x.nxt in G.third_person and x.prev != "that" and not _compound(c, i, x) and not c.hyphenated(i + 1):
         if _verb_follows(c, i + 1, x.nxt2):
             c.tok_edit(i + 1, G.third_person[x.nxt], message, _rule_name(i, x))
+
+
+def after_intro(c: Checker, i: int, a: int) -> bool:
+    """Token i follows an introductory phrase that opens its sentence: "In addition it ..."."""
+    return 0 < i - a <= 4 and tuple(c.low[a:i]) in _INTRO
 
 
 def _verb_follows(c: Checker, k: int, after: str | None) -> bool:
@@ -192,7 +199,7 @@ def noun_number(c: Checker, i: int, x: Ctx) -> None:
     from pipelines.rules.spelling import dictionary
 
     plural = _plural_of(noun)
-    if plural is None or noun not in dictionary() or noun in G.irregular_plurals or noun in G.group_words or noun in G.comparative_forms or noun.endswith(("ing", "ly", "ed", "ful", "ous", "ive", "al", "ic")):
+    if plural is None or noun not in dictionary() or noun in G.modals or noun in G.irregular_plurals or noun in G.group_words or noun in G.comparative_forms or noun.endswith(("ing", "ly", "ed", "ful", "ous", "ive", "al", "ic")):
         return
     if _noun_ends_phrase(c, i + 1):
         c.tok_edit(i + 1, plural, f"After '{x.w}', use the plural '{{repl}}'.", "NOUN_NUMBER")

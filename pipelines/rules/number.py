@@ -83,7 +83,9 @@ _BE_OPENERS = frozenset({"when", "if", "because", "that", "and", "but", "so", "a
 def pronoun_verb(c: Checker, i: int, x) -> None:
     """"we says" -> "we say", "he usually bring" -> "he usually brings", "when you be" -> "when you are"."""
     subj = x.w
-    if x.prev in G.aux_before_subject or (subj in ("you", "it", "i") and not (x.at_start or not c.linked(i - 1) or x.prev in G.conj)):
+    from pipelines.rules.grammar import after_intro
+
+    if x.prev in G.aux_before_subject or (subj in ("you", "it", "i") and not (x.at_start or not c.linked(i - 1) or x.prev in G.conj or after_intro(c, i, x.a))):
         return  # "let them go", "makes you think": an object, not a subject
     if x.nxt == "be" and (x.at_start or x.prev in _BE_OPENERS) and x.nxt2 is not None:
         c.tok_edit(i + 1, _BE[subj], f"Use '{{repl}}' after '{c.toks[i][2]}'.", "SUBJECT_VERB_AGREEMENT")
@@ -107,7 +109,7 @@ def pronoun_verb(c: Checker, i: int, x) -> None:
 
 
 _PLURAL_DETERMINERS = G.plural_quantifiers | {"some", "all"}
-_AFTER_NOUN_PHRASE = frozenset({"i", "you", "we", "they", "he", "she", "it", "here", "there", "now", "today", "very", "too", "also", "always", "never", "outside", "inside", "again", "together", "yesterday", "tomorrow"})
+_AFTER_NOUN_PHRASE = frozenset({"i", "you", "we", "they", "he", "she", "it", "here", "there", "now", "today", "very", "too", "also", "always", "never", "outside", "inside", "again", "together", "yesterday", "tomorrow", "such"})
 
 
 def _singular_of(noun: str) -> str | None:
@@ -126,9 +128,11 @@ def determiner_number(c: Checker, i: int, x) -> None:
     if noun is None or not c.toks[i + 1][2].islower() or c.hyphenated(i + 1) or noun in G.not_plural:
         return
     from pipelines.rules.grammar import _noun_ends_phrase, _plural, _plural_of
-    from pipelines.rules.spelling import bigrams
+    from pipelines.rules.spelling import bigrams, dictionary
 
-    if not (_noun_ends_phrase(c, i + 1) or c.word_at(i + 2) in _AFTER_NOUN_PHRASE):
+    words = dictionary()
+    plural_verb = x.w in _PLURAL_DETERMINERS and c.linked(i + 1) and c.word_at(i + 2) in G.third_person and c.word_at(i + 2) != "like" and noun not in G.modals  # "some driver make"
+    if not (_noun_ends_phrase(c, i + 1) or c.word_at(i + 2) in _AFTER_NOUN_PHRASE or plural_verb):
         return
     pairs = bigrams()
 
@@ -143,7 +147,8 @@ def determiner_number(c: Checker, i: int, x) -> None:
             c.tok_edit(i + 1, singular, f"After '{x.w}', use the singular '{{repl}}'.", "EVERY_NNS")
     elif x.w in _PLURAL_DETERMINERS and not noun.endswith("s") and noun not in G.uncountable and noun not in G.group_words:
         plural = _plural_of(noun)
-        if plural and x.prev not in ("the", "a") and clearly(f"{x.w} {plural}", f"{x.w} {noun}"):
+        counted = plural_verb and words.get(plural or "", 0) * 10 > words.get(noun, 0)  # a counted noun before a plural verb
+        if plural and x.prev not in ("the", "a") and (counted or clearly(f"{x.w} {plural}", f"{x.w} {noun}")):
             c.tok_edit(i + 1, plural, f"After '{x.w}', use the plural '{{repl}}'.", "NOUN_NUMBER")
 
 

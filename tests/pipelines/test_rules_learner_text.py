@@ -435,3 +435,23 @@ def test_collocations_learners_get_wrong(text, expected):
 )
 def test_collocations_that_are_right_are_left_alone(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("In addition it have a bad influence.", "In addition it has a bad influence."),
+        ("For example you goes there every day.", "For example you go there every day."),
+        ("Because some driver make trouble, the roads are busy.", "Because some drivers make trouble, the roads are busy."),
+    ],
+)
+def test_agreement_after_an_introductory_phrase_and_a_quantifier(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We let it go.", "Many will have to leave early.", "Some water makes the soil wet.", "Some say it is a good idea."],
+)
+def test_objects_modals_and_uncounted_nouns_keep_their_verbs(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
