@@ -230,7 +230,7 @@ def to_infinitive(c: Checker, i: int, x: Ctx) -> None:
 
 def comparatives(c: Checker, i: int, x: Ctx) -> None:
     """"more faster" -> "faster"."""
-    if x.w == "more" and x.nxt in G.comparative_forms and (x.prev in G.be or x.prev in _BECOME or x.nxt2 in ("than", None)):
+    if x.w == "more" and x.nxt in G.comparative_forms and (x.prev in G.be or x.prev in _BECOME or x.nxt2 in ("than", "and", "or", None)):
         if x.nxt2 is not None or c.ends_after(i + 1):
             s0, e0 = c.toks[i][0], c.toks[i + 1][0]
             c.add(s0, e0 - s0, "", Task.GRAMMAR, f"'{x.nxt}' is already a comparative; drop 'more'.", "MORE_COMPARATIVE", P_GRAMMAR)

@@ -10,10 +10,13 @@ from pipelines.rules.words import STYLE as S
 from pipelines.vocabulary import Task
 
 LONG_SENTENCE_WORDS = 30
-WORDY_RE = re.compile(
+WORDY_RE = re.compile(  # for `rewrite`
     r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(S.wordy, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
+_WORDY_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}  # longest phrase first, as a regex alternation would try them
+for _phrase in sorted(S.wordy, key=len, reverse=True):
+    _WORDY_BY_FIRST.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 
 
 def long_sentence(c: Checker, sent: Sentence) -> None:
@@ -42,13 +45,30 @@ def passive(c: Checker, sent: Sentence) -> None:
             c.add(s, e - s, None, Task.CLARITY, f"'{c.text[s:e]}' is passive voice. The active voice is often clearer and shorter.", "PASSIVE_VOICE", 0)
 
 
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def wordy(c: Checker) -> None:
-    for m in WORDY_RE.finditer(c.text):
-        if c.strict[m.start()]:
+    """Wordy phrases ("in order to", "due to the fact that"), matched word by word."""
+    low, toks, n = c.low, c.toks, len(c.toks)
+    i = 0
+    while i < n:
+        found = None
+        for words in _WORDY_BY_FIRST.get(low[i], ()):
+            k = len(words)
+            if i + k <= n and tuple(low[i : i + k]) == words and all(c.linked(j) for j in range(i, i + k - 1)):
+                found = k
+                break
+        s, e = toks[i][0], toks[i + found - 1][1] if found else 0
+        glued = found and ((s and _word_char(c.text[s - 1])) or (e < len(c.text) and _word_char(c.text[e])))
+        if found is None or glued or c.strict[s]:
+            i += 1 if found is None or glued else found
             continue
-        phrase = " ".join(m.group().split())
+        phrase = " ".join(t[2] for t in toks[i : i + found])
         repl = match_case(phrase, S.wordy[phrase.lower()])
-        c.add(m.start(), m.end() - m.start(), repl, Task.CONCISION, f"'{phrase}' is wordy. Consider '{repl}'.", "WORDY_PHRASE", P_CONCISION)
+        c.add(s, e - s, repl, Task.CONCISION, f"'{phrase}' is wordy. Consider '{repl}'.", "WORDY_PHRASE", P_CONCISION)
+        i += found
 
 
 def tone(c: Checker) -> None:

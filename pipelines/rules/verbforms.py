@@ -129,7 +129,30 @@ def persons(c: Checker, i: int, x) -> None:
         c.tok_edit(i + 1, "people", "The usual plural of 'person' is '{repl}'.", "PERSONS_PEOPLE")
 
 
+_BE_PRESENT = frozenset({"am", "is", "are"})
+_PERSONAL = frozenset({"i", "you", "we", "they", "he", "she", "it"})
+
+
+def be_base(c: Checker, i: int, x) -> None:
+    """"advertisements are make products seem better" -> "advertisements make", "he is go" -> "he goes":
+    a present 'be' before a bare verb that has an object is a slip for the simple present."""
+    from pipelines.rules.grammar import _verb_follows
+
+    verb = x.nxt
+    if x.w not in _BE_PRESENT or verb not in G.clear_base_verbs or verb == "be" or x.prev is None or not c.linked(i):
+        return
+    subject = x.prev in _PERSONAL or (x.w == "are" and x.prev.endswith("s") and c.toks[i - 1][2][1:].islower() and not x.prev.endswith("ss"))
+    if not subject or not (_verb_follows(c, i + 1, x.nxt2) or (x.nxt2 or "").endswith("s")):
+        return
+    s, e = c.toks[i][0], c.toks[i + 1][1]
+    third = x.w == "is" and x.prev not in ("i", "you", "we", "they")
+    repl = G.third_person.get(verb) if third else verb
+    if repl:
+        c.add(s, e - s, repl, Task.GRAMMAR, f"Use the simple present '{repl}' (or '{x.w} {verb}ing').", "BE_BASEFORM", P_GRAMMAR)
+
+
 RULES = (
+    (be_base, _BE_PRESENT),
     (after_modal, set(_MODALS)),
     (after_to, {"to"}),
     (double_superlative, {"most"}),

@@ -455,3 +455,23 @@ def test_agreement_after_an_introductory_phrase_and_a_quantifier(text, expected)
 )
 def test_objects_modals_and_uncounted_nouns_keep_their_verbs(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ads are make products seem better.", "Ads make products seem better."),
+        ("He is go to school every day.", "He goes to school every day."),
+        ("You will learn it more easier and more better.", "You will learn it easier and better."),
+    ],
+)
+def test_be_before_a_bare_verb_and_more_before_a_comparative(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What I want is go home.", "And the important thing is to travel.", "The idea is to make it simple.", "The glass are make things."],
+)
+def test_be_and_more_that_fit_are_left_alone(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
