@@ -27,6 +27,9 @@ def _run(c: Checker) -> list[Edit]:
         mechanics.repeats(c)
         mechanics.punctuation(c)
         mechanics.intro_commas(c)
+        stops.doubled_stops(c)
+        stops.think_comma(c)
+        stops.capital_after_comma(c)
     if Task.TONE in tasks:
         style.tone(c)
     if Task.CONCISION in tasks:

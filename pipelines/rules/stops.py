@@ -1,8 +1,10 @@
-"""The full stop at the end of a paragraph: "We must trust ourselves" -> "We must trust ourselves.".
+"""Sentence punctuation: the full stop at the end of a paragraph ("We must trust ourselves" ->
+"We must trust ourselves."), doubled stops ("them.." -> "them."), the comma in "I believe, that"
+and a capital after a comma ("For example, When" -> "For example, when").
 
-Only a line of prose gets one: a sentence of several words that starts with a letter, ends
+Only a line of prose gets a final stop: a sentence of several words that starts with a letter, ends
 with a lower-case word at the end of its line, and is no heading (most words capitalised),
-list item, question, code or greeting. The stop is added after resolution (like the capital
+list item, question, code or greeting. The final stop is added after resolution (like the capital
 at a sentence start), merged into an edit on the last word when there is one, so a misspelt
 last word gets both its correction and the stop.
 """
@@ -59,3 +61,44 @@ def final_stops(c: Checker, accepted: list[Cand]) -> list[Cand]:
             continue
         out.append(Cand(ts, te - ts, word + ".", Task.GRAMMAR, message, "PUNCTUATION_PARAGRAPH_END", P_PUNCT))
     return out
+
+
+_DOUBLE_STOP = re.compile(r"(?<=[A-Za-z)])(?<!etc)(\.\.|!\.|\?\.)(?![.!?])")  # "etc.." ends an abbreviation
+_THINK = frozenset({"believe", "think", "guess", "hope", "suppose", "feel", "know"})
+_CLAUSE_START = frozenset("that this the it we they he she there these those people a an our my their".split())
+_I = frozenset({"i", "i'm", "i've", "i'll", "i'd"})
+_SPEECH = frozenset({"said", "says", "say", "asked", "asks", "replied", "answered", "wrote", "writes", "thought", "told"})
+_LOWER_AFTER_COMMA = frozenset(
+    "the a an when if because but and so then that this there they we it he she you my our their his her its in on at for with "
+    "what which who where why how although though while after before".split()
+)
+
+
+def doubled_stops(c: Checker) -> None:
+    """"catch them.." -> "catch them.", "meant to sleep!." -> "meant to sleep!"."""
+    for m in _DOUBLE_STOP.finditer(c.text):
+        if not c.strict[m.start()] and not c.loose[m.start() - 1]:
+            c.add(m.start(), 2, m.group()[0], Task.GRAMMAR, "Use one punctuation mark to end a sentence.", "DOUBLE_PUNCTUATION", P_PUNCT)
+
+
+def think_comma(c: Checker) -> None:
+    """"I believe, that it works" -> "I believe that it works": no comma between a verb and its clause."""
+    text = c.text
+    for sent in c.sentences:
+        a = sent.a
+        if sent.b - a < 4 or c.low[a] != "i" or c.low[a + 1] not in _THINK or not c.linked(a):
+            continue
+        e = c.toks[a + 1][1]
+        if text[e : e + 2] == ", " and c.low[a + 2] in _CLAUSE_START and c.toks[a + 2][2].islower():
+            c.add(e, 2, " ", Task.GRAMMAR, f"No comma after 'I {c.toks[a + 1][2]}' before what you think.", "THINK_COMMA", P_PUNCT)
+
+
+def capital_after_comma(c: Checker) -> None:
+    """"For example, When I went" -> "For example, when I went": a capital in mid-sentence."""
+    text = c.text
+    for i in range(1, len(c.toks)):
+        s, e, word = c.toks[i]
+        if c.low[i] in _LOWER_AFTER_COMMA and word[0].isupper() and word[1:].islower() and text[s - 2 : s] == ", " and c.toks[i - 1][1] == s - 2:
+            quoted = c.low[i - 1] in _SPEECH or (i + 1 < len(c.toks) and c.toks[i + 1][2][:1].isupper() and c.low[i + 1] not in _I)  # said, "This"; The Ford
+            if i not in c.first_of_sentence and not c.protected(i) and c.toks[i - 1][2][:1].islower() and not quoted:
+                c.add(s, e - s, word.lower(), Task.GRAMMAR, "A word after a comma does not take a capital.", "CAPITAL_AFTER_COMMA", P_PUNCT)

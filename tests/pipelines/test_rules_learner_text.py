@@ -475,3 +475,30 @@ def test_be_before_a_bare_verb_and_more_before_a_comparative(text, expected):
 )
 def test_be_and_more_that_fit_are_left_alone(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The police can easily catch them..", "The police can easily catch them."),
+        ("The night is meant for sleep!.", "The night is meant for sleep!"),
+        ("I believe, that the product is good.", "I believe that the product is good."),
+        ("For example, When I went to France, it rained.", "For example, when I went to France, it rained."),
+    ],
+)
+def test_doubled_stops_and_commas_and_capitals_in_mid_sentence(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wait... what?",
+        "I think, however, that it works.",
+        "We watched Titanic, The Matrix and Alien.",
+        "The teacher said, This is the end.",
+        "We bought pens, paper, books etc..",
+    ],
+)
+def test_ellipses_asides_titles_and_quotes_keep_their_punctuation(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
