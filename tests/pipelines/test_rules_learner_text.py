@@ -502,3 +502,37 @@ def test_doubled_stops_and_commas_and_capitals_in_mid_sentence(text, expected):
 )
 def test_ellipses_asides_titles_and_quotes_keep_their_punctuation(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I am agree with you.", "I agree with you."),
+        ("Some people are not agree with me.", "Some people do not agree with me."),
+        ("She has already saw the film.", "She has already seen the film."),
+        ("I enjoy to swim in the sea.", "I enjoy swimming in the sea."),
+        ("I look forward to hear from you.", "I look forward to hearing from you."),
+        ("I have lived here since two years.", "I have lived here for two years."),
+        ("He said me that he was busy.", "He told me that he was busy."),
+        ("We listen music every day.", "We listen to music every day."),
+        ("Can you explain me the rules?", "Can you explain to me the rules?"),
+        ("I am very interesting in music.", "I am very interested in music."),
+    ],
+)
+def test_fixed_learner_patterns(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I look forward to the weekend.",
+        "I think we agree.",
+        "It is interesting in many ways.",
+        "Since two of them left, we stayed.",
+        "I listen to her and smile.",
+        "He saw me yesterday.",
+    ],
+)
+def test_fixed_patterns_leave_the_right_forms_alone(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []

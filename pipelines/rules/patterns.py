@@ -1,0 +1,151 @@
+"""Fixed learner patterns, each with one clear fix.
+
+"I am agree" -> "I agree"; "have went" -> "have gone"; "enjoy to swim" -> "enjoy swimming";
+"look forward to meet" -> "look forward to meeting"; "since two years" -> "for two years";
+"he said me that" -> "he told me that"; "listen music" -> "listen to music"; "explain me" ->
+"explain to me"; "I am interesting in" -> "I am interested in".
+"""
+
+from __future__ import annotations
+
+from pipelines.rules.checker import P_GRAMMAR, Checker, match_case
+from pipelines.rules.words import GRAMMAR as G
+from pipelines.vocabulary import Task
+
+_PERSONS = frozenset({"i", "you", "we", "they", "he", "she"})
+_BE = {"am": "", "is": "s", "are": "", "was": "d", "were": "d"}
+_AGREE = frozenset({"agree", "disagree"})
+_PARTICIPLES = {
+    "went": "gone", "took": "taken", "wrote": "written", "ate": "eaten", "saw": "seen", "did": "done", "began": "begun",
+    "broke": "broken", "chose": "chosen", "drove": "driven", "gave": "given", "knew": "known", "spoke": "spoken",
+    "stole": "stolen", "threw": "thrown", "wore": "worn", "forgot": "forgotten", "rode": "ridden", "fell": "fallen",
+    "flew": "flown", "grew": "grown", "drank": "drunk", "sang": "sung", "swam": "swum", "became": "become", "shook": "shaken",
+}
+_HAVE = frozenset({"have", "has", "had", "haven't", "hasn't", "hadn't", "'ve"})
+_ADVERBS = frozenset({"already", "never", "just", "not", "ever", "always", "also", "recently", "finally"})
+_ING_VERBS = frozenset({"enjoy", "enjoys", "enjoyed", "enjoying", "avoid", "avoids", "avoided", "finish", "finishes", "finished"})
+_SPANS = frozenset({"years", "months", "weeks", "days", "hours", "decades", "centuries", "minutes"})
+_COUNTS = frozenset("two three four five six seven eight nine ten eleven twelve many several few a couple".split())
+_SAID = {"said": "told", "says": "tells", "say": "tell"}
+_OBJECTS = frozenset({"me", "him", "her", "us", "them"})
+_LISTEN = frozenset({"listen", "listens", "listened", "listening"})
+_HEARD = frozenset({"music", "songs", "radio", "the", "my", "his", "her", "their", "our", "your", "me", "him", "them", "us"})
+_EXPLAIN = frozenset({"explain", "explains", "explained", "explaining"})
+_FEELINGS = {
+    "interesting": ("interested", {"in"}), "exciting": ("excited", {"about"}), "boring": ("bored", {"with", "of"}),
+    "surprising": ("surprised", {"at", "by"}), "disappointing": ("disappointed", {"with", "in", "by"}),
+    "frightening": ("frightened", {"of"}), "confusing": ("confused", {"about", "by"}), "worrying": ("worried", {"about"}),
+    "embarrassing": ("embarrassed", {"about", "by"}), "satisfying": ("satisfied", {"with"}), "tiring": ("tired", {"of"}),
+}
+_DEGREE = frozenset({"very", "so", "really", "quite", "too", "not", "more", "most", "also"})
+
+
+def _ing(base: str) -> str | None:
+    """The -ing form of a verb the dictionary knows: "meet" -> "meeting", "make" -> "making", "stop" -> "stopping"."""
+    from pipelines.rules.spelling import dictionary
+
+    words = dictionary()
+    forms = [base + "ing"]
+    if base.endswith("e") and not base.endswith(("ee", "ye", "oe")):
+        forms.insert(0, base[:-1] + "ing")
+    if len(base) > 2 and base[-1] not in "aeiouwxy" and base[-2] in "aeiou" and base[-3] not in "aeiou":
+        forms.append(base + base[-1] + "ing")
+    known = [f for f in forms if f in words]
+    return max(known, key=lambda f: words[f]) if known else None
+
+
+def _verb(word: str | None) -> bool:
+    """A base verb: listed, or common after 'can' as well as after 'to' in English text ("can swim")."""
+    from pipelines.rules.spelling import bigrams
+
+    if word is None or word in G.determiners or not word.isalpha():
+        return False
+    if word in G.clear_base_verbs or word in G.third_person:
+        return True
+    pairs = bigrams()
+    after_can = pairs.get(f"can {word}", 0)
+    return after_can >= 1_000_000 and pairs.get(f"to {word}", 0) < 100 * after_can  # "to the" is no verb
+
+
+def be_agree(c: Checker, i: int, x) -> None:
+    """"I am agree" -> "I agree", "she is not agree" -> "she does not agree"."""
+    if x.prev is None or x.w not in _BE or not c.linked(i - 1):
+        return
+    k = i + 2 if x.nxt == "not" else i + 1
+    if c.word_at(k) not in _AGREE or (k == i + 2 and not c.linked(i + 1)):
+        return
+    verb, past = c.eff[k], x.w in ("was", "were")
+    if k == i + 2:
+        aux = "did" if past else "does" if x.w == "is" else "do"
+        s, e = c.toks[i][0], c.toks[i + 1][1]
+        c.add(s, e - s, match_case(c.toks[i][2], aux + " not"), Task.GRAMMAR, f"'{verb}' is a verb: '{aux} not {verb}'.", "BE_AGREE", P_GRAMMAR)
+        return
+    s, e = c.toks[i][0], c.toks[k][1]
+    repl = verb + ("d" if past else "s" if x.w == "is" else "")
+    c.add(s, e - s, match_case(c.toks[i][2], repl), Task.GRAMMAR, f"'{verb}' is a verb: write '{repl}'.", "BE_AGREE", P_GRAMMAR)
+
+
+def have_participle(c: Checker, i: int, x) -> None:
+    """"I have went" -> "I have gone": a perfect tense takes the past participle."""
+    k = i + 2 if x.nxt in _ADVERBS and x.nxt2 in _PARTICIPLES and c.linked(i + 1) else i + 1
+    past = c.word_at(k)
+    if past in _PARTICIPLES and c.toks[k][2].islower() and x.prev is not None:
+        c.tok_edit(k, _PARTICIPLES[past], f"After '{c.toks[i][2]}', use the past participle '{{repl}}'.", "HAVE_PAST_PARTICIPLE")
+
+
+def ing_after(c: Checker, i: int, x) -> None:
+    """"enjoy to swim" -> "enjoy swimming", "look forward to meet" -> "look forward to meeting"."""
+    if x.w in _ING_VERBS and x.nxt == "to" and _verb(x.nxt2) and c.linked(i + 1):
+        form = _ing(x.nxt2)
+        if form:
+            s, e = c.toks[i + 1][0], c.toks[i + 2][1]
+            c.add(s, e - s, form, Task.GRAMMAR, f"'{c.toks[i][2]}' takes the -ing form: '{c.toks[i][2]} {form}'.", "VERB_ING", P_GRAMMAR)
+    elif x.w == "forward" and x.prev in ("look", "looks", "looked", "looking") and x.nxt == "to" and _verb(x.nxt2) and c.linked(i + 1):
+        form = _ing(x.nxt2)
+        if form:
+            c.tok_edit(i + 2, form, "After 'look forward to', use the -ing form: '{repl}'.", "VERB_ING")
+
+
+def since_for(c: Checker, i: int, x) -> None:
+    """"I live here since two years" -> "for two years": 'since' takes a point in time."""
+    k = i + 2 if x.nxt in ("a", "the") and x.nxt2 in ("few", "couple", "last", "past") else i + 1
+    count = c.word_at(k)
+    span = c.word_at(k + 1) if count != "couple" else c.word_at(k + 2)
+    if count in _COUNTS and span in _SPANS and x.nxt not in ("the",) and c.linked(i):
+        c.tok_edit(i, "for", "For a length of time, use 'for': '{repl}'.", "SINCE_FOR")
+
+
+def said_me(c: Checker, i: int, x) -> None:
+    """"He said me that" -> "He told me that"."""
+    if x.nxt in _OBJECTS and x.nxt2 in ("that", "about", "to", "how", "what", "why", "the") and x.prev is not None and x.prev != "to":
+        c.tok_edit(i, _SAID[x.w], "You say something, but tell someone: '{repl}'.", "SAY_TELL")
+
+
+def listen_to(c: Checker, i: int, x) -> None:
+    """"We listen music" -> "We listen to music", "explain me the rules" -> "explain to me the rules"."""
+    if x.w in _LISTEN and x.nxt in _HEARD and x.nxt2 is not None and not (x.nxt in ("her", "his") and x.nxt2 in ("and", "carefully")):
+        c.tok_edit(i, c.toks[i][2] + " to", "Write '{repl}': listen takes 'to'.", "LISTEN_TO")
+    elif x.w in _EXPLAIN and x.nxt in ("me", "us", "him") and x.nxt2 in ("the", "how", "what", "why", "that", "this", "about", "where", "when", "a", "an", "his", "my", "our", "their"):
+        c.tok_edit(i, c.toks[i][2] + " to", "Write '{repl}': you explain something to someone.", "EXPLAIN_TO")
+
+
+def feelings(c: Checker, i: int, x) -> None:
+    """"I am interesting in music" -> "I am interested in music": a person feels the -ed form."""
+    k = i + 2 if x.nxt in _DEGREE and c.linked(i + 1) else i + 1
+    word = c.word_at(k)
+    if x.prev not in _PERSONS or word not in _FEELINGS or not c.linked(k):
+        return
+    right, preps = _FEELINGS[word]
+    if c.word_at(k + 1) in preps:
+        c.tok_edit(k, right, f"A person is '{{repl}}'; '{c.toks[k][2]}' describes what causes the feeling.", "ING_ED_ADJECTIVE")
+
+
+RULES = (
+    (be_agree, set(_BE)),
+    (have_participle, _HAVE),
+    (ing_after, _ING_VERBS | {"forward"}),
+    (since_for, {"since"}),
+    (said_me, set(_SAID)),
+    (listen_to, _LISTEN | _EXPLAIN),
+    (feelings, set(_BE)),
+)
