@@ -5,7 +5,9 @@
 Lines go to stdout and to a rotated file per process under `settings.log_dir`, which
 Filebeat ships (cluster/filebeat/filebeat.yml). Inside a Serve replica, stdout is Ray's
 own replica log (Ray captures it line by line, inspecting the stack of each write), so there
-only warnings and errors go to stdout; every line still goes to the file. While a
+only warnings and errors go to stdout; every line still goes to the file. The file is
+written in batches: a warning or an error at once (with what came before it), other lines
+within `FLUSH_S` seconds, so an access line costs no system call of its own. While a
 request is served, every line carries its context (request id, path, method, user):
 the ingress opens it with `request_context()` and anything on the way adds to it with
 `annotate()`. Only the fields named here are ever written, never a request's text.
@@ -20,7 +22,10 @@ import logging.handlers
 import os
 import sys
 import tempfile
+import threading
+import time
 import traceback
+import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +37,8 @@ if TYPE_CHECKING:
 LOGGER_NAME = "writing"
 FILE_MAX_BYTES = 10 * 1024 * 1024
 FILE_BACKUPS = 5
+FLUSH_S = 0.5
+FLUSH_LINES = 512
 _CONTEXT_KEYS = ("userId", "requestId", "path", "method", "route", "status", "engine", "cached", "latencyMs")
 _LEVELS = {"WARNING": "warn", "CRITICAL": "error"}
 _request: contextvars.ContextVar[dict | None] = contextvars.ContextVar("writing_request", default=None)
@@ -113,6 +120,76 @@ def _log_to_file(logger: logging.Logger, wanted: str) -> None:
     for handler in files:  # settings moved the directory: one file per process
         logger.removeHandler(handler)
         handler.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=FILE_MAX_BYTES, backupCount=FILE_BACKUPS, encoding="utf-8")
+    handler = BatchedFile(path, maxBytes=FILE_MAX_BYTES, backupCount=FILE_BACKUPS, encoding="utf-8")
     handler.setFormatter(JsonFormatter())
     logger.addHandler(handler)
+
+
+class BatchedFile(logging.handlers.RotatingFileHandler):
+    """A rotated file written in batches: a warning or an error at once (with the lines
+    before it), other lines within FLUSH_S seconds (a daemon thread flushes every file
+    handler; logging's own shutdown flushes at exit). Rotation is by the bytes written."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pending: list[str] = []
+        self._size: int | None = None
+        _batched.add(self)
+        _start_flusher()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._pending.append(self.format(record) + "\n")
+            if record.levelno >= logging.WARNING or len(self._pending) >= FLUSH_LINES:
+                self._write()
+        except Exception:
+            self.handleError(record)
+
+    def flush(self) -> None:
+        self.acquire()
+        try:
+            self._write()
+        finally:
+            self.release()
+
+    def close(self) -> None:
+        self.flush()
+        super().close()
+
+    def _write(self) -> None:
+        lines, self._pending = self._pending, []
+        if not lines:
+            return
+        if self.stream is None:
+            self.stream = self._open()
+        if self._size is None:
+            self._size = self.stream.seek(0, 2)
+        batch: list[str] = []
+        for line in lines:  # JSON lines are ASCII: characters are bytes
+            if self.maxBytes and self._size and self._size + len(line) > self.maxBytes:
+                self.stream.write("".join(batch))
+                self.doRollover()
+                batch, self._size = [], 0
+            batch.append(line)
+            self._size += len(line)
+        self.stream.write("".join(batch))
+        self.stream.flush()
+
+
+_batched: weakref.WeakSet[BatchedFile] = weakref.WeakSet()
+_flusher: threading.Thread | None = None
+
+
+def _start_flusher() -> None:
+    global _flusher
+    if _flusher is None or not _flusher.is_alive():
+        _flusher = threading.Thread(target=_flush_forever, name="log-flush", daemon=True)
+        _flusher.start()
+
+
+def _flush_forever() -> None:
+    while True:
+        time.sleep(FLUSH_S)
+        for handler in list(_batched):
+            if handler._pending:
+                handler.flush()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from serve.metrics import metrics_targets, scrape, total
+from support.logs import log_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "cluster" / "grafana" / "dashboards" / "ai-writing.json"
@@ -177,9 +178,10 @@ def test_prometheus_scrapes_the_graph_and_every_panel_has_data(traffic, promethe
 
 def test_access_lines_carry_the_request_and_never_the_text(traffic):
     log_dir = Path(os.environ["WRITING_LOG_DIR"])
-    lines = [json.loads(line) for path in log_dir.glob("*.log") for line in path.read_text().splitlines()]
-    by_id = {line["context"].get("requestId"): line for line in lines if "status" in line["context"]}
     _, answers, _ = traffic[-1]
+    wanted = {answer.headers["x-request-id"] for answer in answers}
+    lines = log_lines(log_dir, until=lambda lines: wanted <= {line["context"].get("requestId") for line in lines})
+    by_id = {line["context"].get("requestId"): line for line in lines if "status" in line["context"]}
     for answer in answers:
         context = by_id[answer.headers["x-request-id"]]["context"]
         assert (context["route"], context["status"]) == (answer.request.url.path.removeprefix("/full"), answer.status_code)

@@ -7,11 +7,12 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from serve.ratelimit import RateLimiter
+from serve.ratelimit import MemoryWindows, RateLimiter
 from serve.security import KEY_PREFIX, ApiKeys, SecurityConfigError, key_hash, server_secret
 from serve.settings import Settings
 from serve.store import Store
@@ -89,3 +90,16 @@ def test_the_serve_command_refuses_production_without_a_key_secret():
     env = {k: v for k, v in os.environ.items() if k != "WRITING_API_KEY_SECRET"} | {"NODE_ENV": "production"}
     run = subprocess.run([sys.executable, "-m", "serve", "run"], env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert run.returncode == 1 and run.stdout.startswith("cannot start: NODE_ENV=production needs WRITING_API_KEY_SECRET")
+
+
+def test_without_redis_the_window_moves_in_memory_and_idle_callers_are_forgotten():
+    windows = MemoryWindows(window_s=1)
+    windows.SWEEP_EVERY = 4
+    assert [windows.hit("ip:a", 2).allowed for _ in range(3)] == [True, True, False]
+    refused = windows.hit("ip:a", 2)
+    assert (refused.remaining, refused.reset_s) == (0, 1)
+    time.sleep(1.05)
+    assert windows.hit("ip:a", 2).allowed and windows.hit("ip:a", 2).allowed and not windows.hit("ip:a", 2).allowed
+    time.sleep(1.05)
+    windows.hit("ip:b", 2)  # the fourth hit since the last sweep: "ip:a" has been idle a whole window
+    assert set(windows._times) == {"ip:b"}

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
 from serve import logging as service_logging
 from serve.logging import JsonFormatter, annotate, get_logger, request_context
 from serve.settings import Settings
-
-
-def lines(directory) -> list[dict]:
-    return [json.loads(line) for path in sorted(directory.glob("*.log")) for line in path.read_text().splitlines()]
+from support.logs import log_lines as lines
 
 
 @pytest.fixture()
@@ -59,8 +57,23 @@ def test_files_rotate_past_their_size(log_dir, monkeypatch):
     log = get_logger(Settings(log_dir=str(log_dir)))
     for n in range(200):
         log.info("line %d", n)
+    log.warning("line 200")
     assert sorted(p.name.split(".log")[1] for p in log_dir.iterdir()) == ["", ".1", ".2", ".3", ".4", ".5"]
     assert all(len(p.read_bytes()) <= 2000 for p in log_dir.iterdir())
+    newest = [entry["message"] for entry in lines(log_dir)]
+    assert newest[-1] == "line 200" and newest == [f"line {n}" for n in range(201 - len(newest), 201)]
+
+
+def test_info_lines_reach_the_file_within_a_second_and_a_warning_at_once_after_them(log_dir):
+    log = get_logger(Settings(log_dir=str(log_dir)))
+    log.info("GET /healthz 200")
+    started = time.monotonic()
+    assert [entry["message"] for entry in lines(log_dir, until=bool)] == ["GET /healthz 200"]
+    assert time.monotonic() - started < 1.5
+    log.info("POST /v1/suggestions 200")
+    log.error("engine t5 failed")
+    written = [json.loads(line)["message"] for path in log_dir.glob("*.log") for line in path.read_text().splitlines()]
+    assert written == ["GET /healthz 200", "POST /v1/suggestions 200", "engine t5 failed"]  # no waiting: read at once
 
 
 def test_an_unwritable_directory_falls_back_with_a_warning(log_dir):
