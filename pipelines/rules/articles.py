@@ -106,9 +106,11 @@ def missing_article(c, i: int, x) -> None:
 
 
 def lot_same(c, i: int, x) -> None:
-    """"spent lot of time" -> "a lot of time"; "are same" -> "are the same"."""
+    """"spent lot of time" -> "a lot of time"; "for long time" -> "for a long time"; "are same" -> "are the same"."""
     if x.w == "lot" and x.nxt == "of" and (x.prev is None or x.prev in G.be or x.prev in G.after_verb or x.prev in G.third_person or x.prev in ("spent", "had", "has", "have", "there", "got", "gets")):
         if x.prev not in ("a", "the", "parking", "whole"):
             c.tok_edit(i, "a lot", "Write 'a lot of'.", "A_LOT_OF")
+    if x.w == "long" and x.nxt == "time" and x.prev in ("for", "after") and c.linked(i - 1):
+        c.tok_edit(i, "a long", "Write 'a long time'.", "A_LONG_TIME")
     if x.w in _BEFORE_SAME and x.nxt == "same" and x.nxt2 in (None, "as", "for", "to", "and", "in", "with", "thing", "things"):
         c.tok_edit(i + 1, "the same", "Write 'the same'.", "THE_SAME")

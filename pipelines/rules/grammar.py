@@ -265,7 +265,7 @@ _BECOME = frozenset({"become", "becomes", "became", "becoming", "get", "gets", "
 _RULES = (
     (articles.a_an, {"a", "an"}),
     (articles.missing_article, articles.A.before_countable | {"is", "was", "it's", "that's"}),
-    (articles.lot_same, {"lot"} | articles._BEFORE_SAME),
+    (articles.lot_same, {"lot", "long"} | articles._BEFORE_SAME),
     (pronoun_agreement, set(AGREE)),
     (base_form, G.modals | G.do_aux | {"not"}),
     *confusions.RULES,

@@ -536,3 +536,21 @@ def test_fixed_learner_patterns(text, expected):
 )
 def test_fixed_patterns_leave_the_right_forms_alone(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("It plays important role in our life.", "It plays an important role in our life."),
+        ("I am student.", "I am a student."),
+        ("This is important thing.", "This is an important thing."),
+        ("We stayed online for long time.", "We stayed online for a long time."),
+    ],
+)
+def test_more_singular_nouns_get_their_article(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["There is no way to be happy.", "That was the way it is.", "It took a long time.", "We waited for long periods."])
+def test_nouns_with_another_determiner_keep_it(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
