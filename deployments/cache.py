@@ -140,17 +140,19 @@ class ResponseCache:
     ) -> tuple[dict, bool]:
         """The cached answer for `parts`, else `compute()`'s, stored under `stored_parts(answer)`
         (by default `parts`: a fallback engine's answer is stored under the engine that gave it)."""
-        hit = await self.get(kind, parts)
+        key = cache_key(kind, parts)
+        hit = await self.get(kind, parts, key=key)
         if hit is not None:
             return hit, True
         answer = await compute()
-        await self.set(kind, stored_parts(answer) if stored_parts else parts, answer)
+        stored = stored_parts(answer) if stored_parts else parts
+        await self.set(kind, stored, answer, key=key if stored == parts else None)
         return answer, False
 
-    async def get(self, kind: str, parts: list, stale_ok: bool = False) -> dict | None:
+    async def get(self, kind: str, parts: list, stale_ok: bool = False, key: str | None = None) -> dict | None:
         """The fresh answer (a hit or a miss counted), or with `stale_ok` one past its TTL too."""
         try:
-            raw = await self._backend.get(cache_key(kind, parts))
+            raw = await self._backend.get(key or cache_key(kind, parts))
         except Exception as exc:  # a cache outage is a miss, never a failed request
             self._failed("get", exc)
             raw = None
@@ -163,11 +165,11 @@ class ResponseCache:
         metrics.cache_lookup(kind, hit, self.hits, self.misses)
         return entry["value"] if hit else None
 
-    async def set(self, kind: str, parts: list, value: dict) -> None:
+    async def set(self, kind: str, parts: list, value: dict, key: str | None = None) -> None:
         try:
             ttl = self._settings.cache_ttl(kind)
             raw = json.dumps({"fresh_until": time.time() + ttl, "value": value}, separators=(",", ":")).encode()
-            await self._backend.set(cache_key(kind, parts), raw, ttl + self._settings.cache_stale_s)
+            await self._backend.set(key or cache_key(kind, parts), raw, ttl + self._settings.cache_stale_s)
         except Exception as exc:
             self._failed("set", exc)
 

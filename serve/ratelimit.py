@@ -77,6 +77,8 @@ class RateLimiter:
         return address
 
     def _is_trusted(self, address: str) -> bool:
+        if not self._trusted:
+            return False
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:

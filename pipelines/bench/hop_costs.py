@@ -13,6 +13,7 @@ Each figure is the p50 of 400 sequential requests after a warm-up.
 from __future__ import annotations
 
 import asyncio
+import logging
 import statistics
 import tempfile
 import time
@@ -64,9 +65,13 @@ async def in_process() -> dict:
     import deployments.ingress.deps as deps
     from deployments.ingress import app
     from deployments.ingress.service import Ingress
+    from serve.logging import get_logger
     from serve.settings import Settings
 
     api = Ingress(Settings(rate_limit_max=10**9, log_dir=tempfile.mkdtemp()), _Handle(_RulesOnly()), _Handle(None))
+    for handler in get_logger().handlers:  # as in a replica: only warnings and errors on stdout
+        if type(handler) is logging.StreamHandler:
+            handler.setLevel(logging.WARNING)
     deps.serve = types.SimpleNamespace(get_replica_context=lambda: types.SimpleNamespace(servable_object=api))
     bare = FastAPI()
 
