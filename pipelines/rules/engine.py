@@ -19,6 +19,7 @@ def _run(c: Checker) -> list[Edit]:
     if Task.SPELLING in tasks or Task.GRAMMAR in tasks:
         spelling.check_words(c)  # also gives the grammar rules each word's corrected form
         mechanics.joined_words(c)
+        mechanics.two_capitals(c)
     if Task.GRAMMAR in tasks:
         for sent in c.sentences:
             grammar.check_sentence(c, sent)

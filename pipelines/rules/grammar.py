@@ -55,7 +55,9 @@ def pronoun_i(c: Checker, i: int, x: Ctx) -> None:
     s, e, word = c.toks[i]
     if x.w == "i" and word == "i":
         code = (e < len(c.text) and c.text[e] in ".-]=_[)") or (s and c.text[s - 1] in ".-[(_=") or (x.prev == "for" and x.nxt == "in")
-        if not code:
+        if not code and c.low[i + 1 : i + 2] == ["m"] and c.linked(i):  # "i m happy"
+            c.add(s, c.toks[i + 1][1] - s, "I'm", Task.GRAMMAR, "Write 'I'm' (I am).", "I_LOWERCASE", P_GRAMMAR)
+        elif not code:
             c.add(s, 1, "I", Task.GRAMMAR, "The pronoun 'I' is always written with a capital letter.", "I_LOWERCASE", P_GRAMMAR)
     elif x.w in ("i'm", "i've", "i'll", "i'd") and word[0] == "i" and c.low[i] == x.w:  # "im" has its own fix
         c.add(s, e - s, "I" + word[1:], Task.GRAMMAR, "The pronoun 'I' is always written with a capital letter.", "I_LOWERCASE", P_GRAMMAR)
@@ -216,10 +218,10 @@ def plural_subject(c: Checker, i: int, x: Ctx) -> None:
 
 
 def proper_adjective(c: Checker, i: int, x: Ctx) -> None:
-    """Languages, nationalities, days and months take a capital: "english" -> "English"."""
+    """Languages, nationalities, countries, days and months take a capital: "english" -> "English"."""
     word = c.toks[i][2]
     if word.islower() and not c.hyphenated(i):
-        c.tok_edit(i, word.capitalize(), "Names of languages, nationalities, days and months start with a capital: '{repl}'.", "EN_PROPER_NOUN_CASE")
+        c.tok_edit(i, word.capitalize(), "Names of languages, nationalities, countries, cities, days and months start with a capital: '{repl}'.", "EN_PROPER_NOUN_CASE")
 
 
 def to_infinitive(c: Checker, i: int, x: Ctx) -> None:

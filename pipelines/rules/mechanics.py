@@ -1,5 +1,5 @@
 """Mechanics: repeated words, words split in two, spacing around punctuation, commas after
-introductory phrases, capitals at sentence starts."""
+introductory phrases, capitals at sentence starts, two capitals at a word's start ("THe")."""
 
 from __future__ import annotations
 
@@ -43,11 +43,27 @@ def joined_words(c: Checker) -> None:
     """Words written as one but split in two: "him self" -> "himself", "there fore" -> "therefore"."""
     low, toks = c.low, c.toks
     for i in [k for k, w in enumerate(low[:-1]) if w in _JOIN_FIRST]:
-        whole = SPELLING.joined_words.get(f"{low[i]} {low[i + 1]}")
+        n = 3 if i + 2 < len(low) and c.linked(i + 1) and f"{low[i]} {low[i + 1]} {low[i + 2]}" in SPELLING.joined_words else 2
+        whole = SPELLING.joined_words.get(" ".join(low[i : i + n]))  # "now a days" -> "nowadays"
         if whole is None or not c.linked(i) or c.protected(i) or toks[i + 1][2][0].isupper():
             continue
-        s, e = toks[i][0], toks[i + 1][1]
+        s, e = toks[i][0], toks[i + n - 1][1]
         c.add(s, e - s, match_case(toks[i][2], whole), Task.SPELLING, f"'{whole}' is written as one word.", "SPLIT_COMPOUND", P_SPELL_MAP)
+
+
+_TWO_CAPITALS = re.compile(r"\b[A-Z][A-Z][a-z]+\b")
+MIXED_MIN_COUNT = 1_000_000  # "THe", "NIce": only common words, not "IPhone", "PCs" or "DEbian"
+
+
+def two_capitals(c: Checker) -> None:
+    """A shift key held a letter too long: "THe" -> "The", "NIce" -> "Nice"."""
+    words = dictionary()
+    for m in _free(c, _TWO_CAPITALS):
+        word = m.group()
+        if (len(word) == 3 and word[-1] == "s") or words.get(word.lower(), 0) < MIXED_MIN_COUNT or c.loose[m.start()]:
+            continue
+        repl = word[0] + word[1:].lower()
+        c.add(m.start(), len(word), repl, Task.SPELLING, f"Did you mean '{repl}'? Only the first letter takes a capital.", "MIXED_CASE_WORD", P_SPELL_MAP)
 
 
 def _free(c: Checker, pattern: re.Pattern):

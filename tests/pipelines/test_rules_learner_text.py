@@ -554,3 +554,22 @@ def test_more_singular_nouns_get_their_article(text, expected):
 @pytest.mark.parametrize("text", ["There is no way to be happy.", "That was the way it is.", "It took a long time.", "We waited for long periods."])
 def test_nouns_with_another_determiner_keep_it(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Studies in britain have shown it.", "Studies in Britain have shown it."),
+        ("The pollutions from cars are bad for our healths.", "The pollution from cars are bad for our health."),
+        ("i m happy today.", "I'm happy today."),
+        ("THe cat met a man in NIce.", "The cat met a man in Nice."),
+        ("Now a days people are busy.", "Nowadays people are busy."),
+    ],
+)
+def test_places_uncounted_nouns_and_stray_capitals(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["I bought an IPhone, two PCs and some DVDs.", "The IDs were made in China.", "He sells fine china."])
+def test_acronyms_brands_and_common_nouns_keep_their_case(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
