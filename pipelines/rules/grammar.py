@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.rules import articles, collocations, confusions, number, patterns, usage, verbforms
+from pipelines.rules import agreement, articles, collocations, confusions, number, patterns, usage, verbforms
 from pipelines.rules.checker import P_GRAMMAR, Checker, Sentence
 from pipelines.rules.words import GRAMMAR as G
 from pipelines.rules.words import PUNCTUATION
@@ -276,6 +276,7 @@ _RULES = (
     *verbforms.RULES,
     *collocations.RULES,
     *patterns.RULES,
+    *agreement.RULES,
     (noun_agreement, G.np_determiners),
     (comparatives, {"more"}),
     (proper_adjective, G.proper_adjectives),

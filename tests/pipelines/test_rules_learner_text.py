@@ -573,3 +573,30 @@ def test_places_uncounted_nouns_and_stray_capitals(text, expected):
 @pytest.mark.parametrize("text", ["I bought an IPhone, two PCs and some DVDs.", "The IDs were made in China.", "He sells fine china."])
 def test_acronyms_brands_and_common_nouns_keep_their_case(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("One reason is that endangered animals is dying.", "One reason is that endangered animals are dying."),
+        ("His thoughts and ideas is very important.", "His thoughts and ideas are very important."),
+    ],
+)
+def test_a_plural_noun_before_a_singular_verb(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The price of new cars is high.",
+        "What he wants is a car.",
+        "Understanding concepts and ideas is important.",
+        "Each of the students has a book.",
+        "Physics is hard.",
+        "Five years is a long time.",
+        "Our 2 kids is what the form says.",
+    ],
+)
+def test_a_singular_subject_before_a_plural_noun_keeps_its_verb(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []

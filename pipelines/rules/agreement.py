@@ -1,0 +1,40 @@
+"""A plural noun right before a singular verb: "endangered animals is" -> "animals are".
+
+The noun must head its clause's subject: no 'of' or other preposition just before it ("the
+price of cars is" agrees with 'price'), no pronoun before it ("what he wants is": 'wants' is a
+verb), no -ing word before it ("understanding concepts and ideas is"), and English text must put the noun before 'are' clearly more often than before 'is'.
+"""
+
+from __future__ import annotations
+
+from pipelines.rules.checker import Checker
+from pipelines.rules.words import GRAMMAR as G
+
+PLURAL_VERB_RATIO = 3
+_VERBS = frozenset({"is", "was", "has", "does", "isn't", "wasn't", "hasn't", "doesn't"})
+_AMOUNTS = frozenset("years months weeks days hours minutes seconds dollars euros pounds miles kilometers kilometres percent points times".split())
+_NOT_BEFORE = frozenset(
+    "of in on at for with from by about to than like between among into through during without under over after before "
+    "he she it i you we they who what this there one each every a an".split()
+)
+
+
+def plural_noun_verb(c: Checker, i: int, x) -> None:
+    from pipelines.rules.grammar import _plural
+    from pipelines.rules.spelling import bigrams
+
+    k = i - 1
+    if x.prev is None or k - 1 < x.a or not c.toks[k][2].islower() or x.prev in G.not_plural or x.prev in G.irregular_plurals:
+        return
+    if any(c.eff[j] in _NOT_BEFORE or c.eff[j].endswith("ing") for j in range(max(x.a, k - 3), k)) or not all(c.linked(j) for j in range(max(x.a, k - 3), k)):
+        return
+    if not _plural(x.prev) or c.hyphenated(k) or x.prev in _AMOUNTS or any(c.eff[j] in G.plural_quantifiers for j in range(max(x.a, k - 3), k)):
+        return  # "Five years is a long time": an amount is one thing
+    if any(ch.isdigit() or ch in "$\u20ac\u00a3%" for ch in c.text[c.starts[max(x.a, k - 3)] : c.toks[k][0]]):
+        return  # an amount: "$5 is", "2 apples is"
+    pairs = bigrams()
+    if pairs.get(f"{x.prev} are", 0) > PLURAL_VERB_RATIO * (1 + pairs.get(f"{x.prev} is", 0)):
+        c.tok_edit(i, G.singular_verb_to_plural[x.w], f"'{c.toks[k][2]}' is plural, so the verb should be '{{repl}}'.", "SUBJECT_VERB_AGREEMENT")
+
+
+RULES = ((plural_noun_verb, _VERBS),)
