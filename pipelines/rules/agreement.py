@@ -24,7 +24,7 @@ def plural_noun_verb(c: Checker, i: int, x) -> None:
     from pipelines.rules.spelling import bigrams
 
     k = i - 1
-    if x.prev is None or k - 1 < x.a or not c.toks[k][2].islower() or x.prev in G.not_plural or x.prev in G.irregular_plurals:
+    if x.prev is None or x.prev[-1:] != "s" or k - 1 < x.a or not c.toks[k][2].islower() or x.prev in G.not_plural or x.prev in G.irregular_plurals:
         return
     if any(c.eff[j] in _NOT_BEFORE or c.eff[j].endswith("ing") for j in range(max(x.a, k - 3), k)) or not all(c.linked(j) for j in range(max(x.a, k - 3), k)):
         return
