@@ -154,9 +154,9 @@ def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
 
     noun_word = c.toks[i + 1][2]
     noun, verb = x.nxt, x.nxt2
-    if not noun_word.islower() or c.hyphenated(i + 1) or c.hyphenated(i + 2) or noun in G.not_plural or noun in G.group_words:
+    if not noun_word.islower() or c.hyphenated(i + 1) or c.hyphenated(i + 2) or noun in G.not_plural or noun in G.group_words or noun in G.modals:
         return
-    if x.w not in ("this", "that") and _plural(noun) and (verb in G.singular_verb_to_plural or verb in _BASE_OF_THIRD):
+    if x.w not in ("this", "that", "every", "each") and _plural(noun) and (verb in G.singular_verb_to_plural or verb in _BASE_OF_THIRD):
         if verb not in G.singular_verb_to_plural and not _verb_follows(c, i + 2, c.word_at(i + 3) if c.linked(i + 2) else None):
             return
         right = G.singular_verb_to_plural.get(verb) or _BASE_OF_THIRD[verb]

@@ -600,3 +600,16 @@ def test_a_plural_noun_before_a_singular_verb(text, expected):
 )
 def test_a_singular_subject_before_a_plural_noun_keeps_its_verb(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("Every student need a book.", "Every student needs a book."), ("Each person have a car.", "Each person has a car.")],
+)
+def test_every_and_each_take_a_singular_verb(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["This will help them get good marks.", "The will of the people matters."])
+def test_modals_are_not_nouns_for_agreement(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
