@@ -1,4 +1,5 @@
-"""A plural noun right before a singular verb: "endangered animals is" -> "animals are".
+"""A plural noun right before a singular verb: "endangered animals is" -> "animals are",
+"most of these systems runs" -> "systems run".
 
 The noun must head its clause's subject: no 'of' or other preposition just before it ("the
 price of cars is" agrees with 'price'), no pronoun before it ("what he wants is": 'wants' is a
@@ -11,6 +12,9 @@ from pipelines.rules.checker import Checker
 from pipelines.rules.words import GRAMMAR as G
 
 PLURAL_VERB_RATIO = 3
+_BASE_OF_THIRD = {third: base for base, third in G.third_person.items() if third}
+_NUMBERS = G.plural_quantifiers - {"these", "those", "many", "several", "various", "numerous", "few", "both"}
+_QUANTITY_OF = frozenset({"most", "many", "some", "all", "few", "several", "both"})
 _VERBS = frozenset({"is", "was", "has", "does", "isn't", "wasn't", "hasn't", "doesn't"})
 _AMOUNTS = frozenset("years months weeks days hours minutes seconds dollars euros pounds miles kilometers kilometres percent points times".split())
 _NOT_BEFORE = frozenset(
@@ -26,15 +30,26 @@ def plural_noun_verb(c: Checker, i: int, x) -> None:
     k = i - 1
     if x.prev is None or x.prev[-1:] != "s" or k - 1 < x.a or not c.toks[k][2].islower() or x.prev in G.not_plural or x.prev in G.irregular_plurals:
         return
-    if any(c.eff[j] in _NOT_BEFORE or c.eff[j].endswith("ing") for j in range(max(x.a, k - 3), k)) or not all(c.linked(j) for j in range(max(x.a, k - 3), k)):
+    if any((c.eff[j] in _NOT_BEFORE and not _quantity_of(c, j)) or c.eff[j].endswith("ing") for j in range(max(x.a, k - 3), k)) or not all(c.linked(j) for j in range(max(x.a, k - 3), k)):
         return
-    if not _plural(x.prev) or c.hyphenated(k) or x.prev in _AMOUNTS or any(c.eff[j] in G.plural_quantifiers for j in range(max(x.a, k - 3), k)):
+    if not _plural(x.prev) or c.hyphenated(k) or x.prev in _AMOUNTS or any(c.eff[j] in _NUMBERS for j in range(max(x.a, k - 3), k)):
         return  # "Five years is a long time": an amount is one thing
     if any(ch.isdigit() or ch in "$\u20ac\u00a3%" for ch in c.text[c.starts[max(x.a, k - 3)] : c.toks[k][0]]):
         return  # an amount: "$5 is", "2 apples is"
+    right = G.singular_verb_to_plural.get(x.w) or _BASE_OF_THIRD.get(x.w)
+    if x.w in _BASE_OF_THIRD:
+        from pipelines.rules.grammar import _verb_follows
+
+        if not _verb_follows(c, i, x.nxt) or x.w in G.not_plural:
+            return  # "the sales figures": a noun, not a verb
     pairs = bigrams()
-    if pairs.get(f"{x.prev} are", 0) > PLURAL_VERB_RATIO * (1 + pairs.get(f"{x.prev} is", 0)):
-        c.tok_edit(i, G.singular_verb_to_plural[x.w], f"'{c.toks[k][2]}' is plural, so the verb should be '{{repl}}'.", "SUBJECT_VERB_AGREEMENT")
+    if right and pairs.get(f"{x.prev} are", 0) > PLURAL_VERB_RATIO * (1 + pairs.get(f"{x.prev} is", 0)):
+        c.tok_edit(i, right, f"'{c.toks[k][2]}' is plural, so the verb should be '{{repl}}'.", "SUBJECT_VERB_AGREEMENT")
 
 
-RULES = ((plural_noun_verb, _VERBS),)
+def _quantity_of(c: Checker, j: int) -> bool:
+    """Token j is the 'of' of "most of", "many of": the plural after it is the subject."""
+    return c.eff[j] == "of" and c.word_at(j - 1) in _QUANTITY_OF
+
+
+RULES = ((plural_noun_verb, _VERBS | set(_BASE_OF_THIRD)),)

@@ -613,3 +613,19 @@ def test_every_and_each_take_a_singular_verb(text, expected):
 @pytest.mark.parametrize("text", ["This will help them get good marks.", "The will of the people matters."])
 def test_modals_are_not_nouns_for_agreement(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Most of these systems runs on electricity.", "Most of these systems run on electricity."),
+        ("Our parents loves us.", "Our parents love us."),
+    ],
+)
+def test_a_plural_subject_takes_the_plural_verb_form(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["The price of cars rises every year.", "What he wants makes sense.", "Our customers needs are simple."])
+def test_verbs_whose_subject_is_not_the_plural_before_them(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
