@@ -45,6 +45,10 @@ def _uncountable(c: Checker, k: int) -> bool:
     return _noun_ends_phrase(c, k)
 
 
+def _adjective(word: str | None) -> bool:
+    return word is not None and (word in A.article_adjectives or word.endswith(("ful", "ous", "ive", "ible", "able")))
+
+
 def _drop(c: Checker, i: int, message: str, rule: str) -> None:
     """Delete token i and the space after it."""
     s, e = c.toks[i][0], c.toks[i + 1][0]
@@ -54,6 +58,10 @@ def _drop(c: Checker, i: int, message: str, rule: str) -> None:
 def article_plural(c: Checker, i: int, x) -> None:
     """"an experts in" -> "experts in", "a information" -> "information": 'a' or 'an' counts one thing."""
     if x.w not in ("a", "an") or x.prev in ("such", "what", "quite", "many"):
+        return
+    if _adjective(x.nxt) and x.nxt2 is not None and c.linked(i + 1) and _bare_plural(c, i + 2) and x.nxt2 not in A.never_after_a:
+        s, e = c.toks[i][0], c.toks[i + 1][0]  # "a slow movements" -> "slow movements"
+        c.add(s, e - s, "", Task.GRAMMAR, f"'{c.toks[i + 2][2]}' is plural: drop '{c.toks[i][2]}'.", "A_PLURAL", P_GRAMMAR + 1)
         return
     if not _bare_plural(c, i + 1) and not _uncountable(c, i + 1):
         return

@@ -629,3 +629,16 @@ def test_a_plural_subject_takes_the_plural_verb_form(text, expected):
 @pytest.mark.parametrize("text", ["The price of cars rises every year.", "What he wants makes sense.", "Our customers needs are simple."])
 def test_verbs_whose_subject_is_not_the_plural_before_them(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("He has a good friends.", "He has good friends."), ("It may cause a slow movements.", "It may cause slow movements.")],
+)
+def test_a_before_an_adjective_and_a_plural_is_dropped(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["A few good friends came.", "A great many people came.", "She is a good student."])
+def test_a_before_an_adjective_and_a_singular_stays(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
