@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from pipelines.rules.checker import P_PUNCT, Cand, Checker
+from pipelines.rules.words import PUNCTUATION
 from pipelines.vocabulary import Task
 
 MIN_WORDS = 5  # shorter lines are often titles, list items, greetings or signatures
@@ -66,6 +67,7 @@ def final_stops(c: Checker, accepted: list[Cand]) -> list[Cand]:
 _DOUBLE_STOP = re.compile(r"(?<=[A-Za-z)])(?<!etc)(\.\.|!\.|\?\.)(?![.!?])")  # "etc.." ends an abbreviation
 _THINK = frozenset({"believe", "think", "guess", "hope", "suppose", "feel", "know"})
 _CLAUSE_START = frozenset("that this the it we they he she there these those people a an our my their".split())
+_INTRO_WORDS = frozenset(p for p in PUNCTUATION.intro_phrases if " " not in p)
 _I = frozenset({"i", "i'm", "i've", "i'll", "i'd"})
 _SPEECH = frozenset({"said", "says", "say", "asked", "asks", "replied", "answered", "wrote", "writes", "thought", "told"})
 _LOWER_AFTER_COMMA = frozenset(
@@ -100,5 +102,6 @@ def capital_after_comma(c: Checker) -> None:
         s, e, word = c.toks[i]
         if c.low[i] in _LOWER_AFTER_COMMA and word[0].isupper() and word[1:].islower() and text[s - 2 : s] == ", " and c.toks[i - 1][1] == s - 2:
             quoted = c.low[i - 1] in _SPEECH or (i + 1 < len(c.toks) and c.toks[i + 1][2][:1].isupper() and c.low[i + 1] not in _I)  # said, "This"; The Ford
-            if i not in c.first_of_sentence and not c.protected(i) and c.toks[i - 1][2][:1].islower() and not quoted:
+            after_intro = i - 1 in c.first_of_sentence and c.low[i - 1] in _INTRO_WORDS  # "However, The ..."
+            if i not in c.first_of_sentence and not c.protected(i) and (c.toks[i - 1][2][:1].islower() or after_intro) and not quoted:
                 c.add(s, e - s, word.lower(), Task.GRAMMAR, "A word after a comma does not take a capital.", "CAPITAL_AFTER_COMMA", P_PUNCT)

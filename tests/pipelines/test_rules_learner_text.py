@@ -484,6 +484,7 @@ def test_be_and_more_that_fit_are_left_alone(text):
         ("The night is meant for sleep!.", "The night is meant for sleep!"),
         ("I believe, that the product is good.", "I believe that the product is good."),
         ("For example, When I went to France, it rained.", "For example, when I went to France, it rained."),
+        ("However, The results were bad.", "However, the results were bad."),
     ],
 )
 def test_doubled_stops_and_commas_and_capitals_in_mid_sentence(text, expected):
@@ -496,6 +497,7 @@ def test_doubled_stops_and_commas_and_capitals_in_mid_sentence(text, expected):
         "Wait... what?",
         "I think, however, that it works.",
         "We watched Titanic, The Matrix and Alien.",
+        "Paris, The City of Light, is big.",
         "The teacher said, This is the end.",
         "We bought pens, paper, books etc..",
     ],
