@@ -39,7 +39,7 @@ def _regularised(base: str) -> set[str]:
 WRONG_FORMS: dict[str, str] = {**SPELLING.nonstandard_past, **SPELLING.wrong_forms}
 REGULARISED = {form: past for base, past in SPELLING.irregular_past.items() if base != "be" for form in _regularised(base)}
 _SPECIAL = frozenset(SPELLING_MAP) | WRONG_FORMS.keys() | REGULARISED.keys()  # words with a fix of their own
-_ENDINGS = frozenset({"ion", "ions", "ing", "ings", "ness", "ment", "ments", "able", "ible", "ive", "ous", "est", "ism", "ist", "ity", "ize", "ise", "ful", "less", "ship", "hood"})
+_ENDINGS = frozenset({"ion", "ions", "ing", "ings", "ness", "ment", "ments", "able", "ible", "ive", "ous", "est", "ism", "ist", "ity", "ize", "ise", "ful", "less", "ship", "hood", "al", "ly", "ed", "er", "ers", "es", "ic", "ish"})
 CONTEXT_WEIGHT = 0.1  # how much a candidate's fit with its neighbours counts against its own score
 CONTEXT_CANDIDATES = 5
 SHORT_WORD, SHORT_CONTEXT_WEIGHT = 4, 0.5  # short typos ("ther") have many candidates: context decides more
@@ -333,7 +333,8 @@ def check_words(c: Checker) -> None:
             if low in SPELLING.contractions or low[apos + 1 :] != "s" or apos < 3:
                 continue
             suffix, low = word[apos:], low[:apos]
-        found = _correction(low, c.language, c.eff[i - 1] if c.linked(i - 1) else None, c.low[i + 1] if c.linked(i) else None)
+        nxt = c.low[i + 1] if c.linked(i) else None  # a misspelt next word gives its correction as context
+        found = _correction(low, c.language, c.eff[i - 1] if c.linked(i - 1) else None, nxt if nxt is None or nxt in known else (suggest(nxt) or (nxt,))[0])
         if found is None:
             continue
         term, score, distance, regional = found

@@ -644,3 +644,11 @@ def test_a_before_an_adjective_and_a_plural_is_dropped(text, expected):
 @pytest.mark.parametrize("text", ["A few good friends came.", "A great many people came.", "She is a good student."])
 def test_a_before_an_adjective_and_a_singular_stays(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("It is the fashional culture.", "It is the fashion culture."), ("They donnot know.", "They do not know.")],
+)
+def test_a_misspelling_is_not_split_into_a_word_and_a_suffix(text, expected):
+    assert fixed(text) == expected
