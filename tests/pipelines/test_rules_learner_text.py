@@ -652,3 +652,16 @@ def test_a_before_an_adjective_and_a_singular_stays(text):
 )
 def test_a_misspelling_is_not_split_into_a_word_and_a_suffix(text, expected):
     assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("It seems to hard for me.", "It seems too hard for me."), ("He became to rich.", "He became too rich.")],
+)
+def test_to_before_an_adjective_after_a_linking_verb_is_too(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["It looks to me like rain.", "It seems to work.", "The way to long life is sport."])
+def test_to_before_a_verb_or_a_noun_phrase_stays(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
