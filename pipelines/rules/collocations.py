@@ -2,7 +2,7 @@
 
 "depend of" -> "depend on", "interested about" -> "interested in", "discuss about" -> "discuss",
 "return back" -> "return" (tables in `data/collocations.json`); "easy to me to see" -> "easy for
-me to see"; "there is editors" -> "there are editors".
+me to see"; "there is editors" -> "there are editors"; "traveled France" -> "traveled to France".
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pipelines.vocabulary import Task
 _NOUN_TOO = frozenset({"focus", "lack", "mention", "return"})
 _VERB_BEFORE = frozenset("i you we they he she it to can could will would should must might may not don't didn't never also often".split())
 _NUMBERS = frozenset("one two three four five six seven eight nine ten twenty fifty hundred half a an".split())
+_NOT_PLACES = frozenset({"home", "back", "there", "here", "abroad", "out", "away", "together", "alone", "first", "last", "the", "this", "that", "and"})
 _FOR_ADJECTIVES = frozenset(
     "easy hard difficult important necessary possible impossible good better best bad useful dangerous boring interesting fun "
     "normal common natural helpful essential vital crucial enough convenient comfortable safe unsafe healthy beneficial".split()
@@ -66,7 +67,22 @@ def there_is_bare_plural(c: Checker, i: int, x) -> None:
     c.tok_edit(i + 1, "are" if x.nxt == "is" else "were", "Use a plural verb before '" + c.toks[i + 2][2] + "': '{repl}'.", "THERE_S_MANY")
 
 
+_MOTION = frozenset("go goes went going gone come comes came coming travel travels traveled travelled traveling travelling".split())
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december dutch".split())
+
+
+def motion_to(c: Checker, i: int, x) -> None:
+    """"When I traveled France" -> "traveled to France": a verb of motion reaches a place through 'to'."""
+    k = i + 1
+    if k >= len(c.toks) or not c.linked(i) or i in c.first_of_sentence or k in c.first_of_sentence or c.protected(k):
+        return  # "Go Team!": an imperative
+    place = c.toks[k][2]
+    if place[:1].isupper() and place[1:].isalpha() and place[1:].islower() and len(place) > 2 and c.low[k] not in _DAYS and c.low[k] not in _NOT_PLACES:
+        c.tok_edit(i, c.toks[i][2] + " to", "A place after '{word}' takes 'to': '{repl}'.", "MOTION_TO")
+
+
 RULES = (
+    (motion_to, _MOTION),
     (preposition, set(CO.prepositions)),
     (no_preposition, set(CO.no_preposition) | set(CO.redundant)),
     (easy_for, _FOR_ADJECTIVES),

@@ -665,3 +665,16 @@ def test_to_before_an_adjective_after_a_linking_verb_is_too(text, expected):
 @pytest.mark.parametrize("text", ["It looks to me like rain.", "It seems to work.", "The way to long life is sport."])
 def test_to_before_a_verb_or_a_noun_phrase_stays(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("When I traveled France, it rained.", "When I traveled to France, it rained."), ("We want to go Paris.", "We want to go to Paris.")],
+)
+def test_a_place_after_a_verb_of_motion_takes_to(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["We went Dutch on the bill.", "They came Monday.", "Go Team!", "We went Smith's way."])
+def test_no_to_before_days_names_and_imperatives(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
