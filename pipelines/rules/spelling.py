@@ -314,7 +314,7 @@ def _correction(low: str, language: str, prev: str | None = None, nxt: str | Non
 
 def check_words(c: Checker) -> None:
     """Spelling edits, and each token's corrected form in `c.eff` for the grammar rules."""
-    capitalised_mid = {w for i, (_, _, w) in enumerate(c.toks) if i not in c.first_of_sentence and w[:1].isupper()}
+    capitalised_mid = {w for i, (_, _, w) in enumerate(c.toks) if w[0].isupper() and i not in c.first_of_sentence}
     known = _known(c.language)
     for i, (s, e, word) in enumerate(c.toks):
         low = c.low[i]

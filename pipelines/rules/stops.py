@@ -11,6 +11,7 @@ last word gets both its correction and the stop.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from pipelines.rules.checker import P_PUNCT, Cand, Checker
@@ -64,6 +65,7 @@ def final_stops(c: Checker, accepted: list[Cand]) -> list[Cand]:
     return out
 
 
+_COMMA_CAPITAL = re.compile(r"(?<=[A-Za-z]), ([A-Z][a-z]*)")
 _DOUBLE_STOP = re.compile(r"(?<=[A-Za-z)])(?<!etc)(\.\.|!\.|\?\.)(?![.!?])")  # "etc.." ends an abbreviation
 _THINK = frozenset({"believe", "think", "guess", "hope", "suppose", "feel", "know"})
 _CLAUSE_START = frozenset("that this the it we they he she there these those people a an our my their".split())
@@ -97,10 +99,10 @@ def think_comma(c: Checker) -> None:
 
 def capital_after_comma(c: Checker) -> None:
     """"For example, When I went" -> "For example, when I went": a capital in mid-sentence."""
-    text = c.text
-    for i in range(1, len(c.toks)):
+    for m in _COMMA_CAPITAL.finditer(c.text):
+        i = bisect.bisect_left(c.starts, m.start(1))
         s, e, word = c.toks[i]
-        if c.low[i] in _LOWER_AFTER_COMMA and word[0].isupper() and word[1:].islower() and text[s - 2 : s] == ", " and c.toks[i - 1][1] == s - 2:
+        if c.low[i] in _LOWER_AFTER_COMMA and word[1:].islower() and c.toks[i - 1][1] == s - 2:
             quoted = c.low[i - 1] in _SPEECH or (i + 1 < len(c.toks) and c.toks[i + 1][2][:1].isupper() and c.low[i + 1] not in _I)  # said, "This"; The Ford
             after_intro = i - 1 in c.first_of_sentence and c.low[i - 1] in _INTRO_WORDS  # "However, The ..."
             if i not in c.first_of_sentence and not c.protected(i) and (c.toks[i - 1][2][:1].islower() or after_intro) and not quoted:
