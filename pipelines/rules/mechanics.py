@@ -39,13 +39,18 @@ def repeats(c: Checker) -> None:
         c.add(s, e - s, "", Task.GRAMMAR, f"Possible typo: you repeated a word ('{toks[i][2]}').", "ENGLISH_WORD_REPEAT_RULE", P_REPEAT)
 
 
+def _joinable(c: Checker, i: int) -> bool:
+    """Tokens i and i+1 are apart by spaces or a hyphen only: "now a days", "now-a-days", "now- a- days"."""
+    return 0 <= i < len(c.links) and (c.links[i] or c.text[c.toks[i][1] : c.toks[i + 1][0]].strip() == "-")
+
+
 def joined_words(c: Checker) -> None:
     """Words written as one but split in two: "him self" -> "himself", "there fore" -> "therefore"."""
     low, toks = c.low, c.toks
     for i in [k for k, w in enumerate(low[:-1]) if w in _JOIN_FIRST]:
-        n = 3 if i + 2 < len(low) and c.linked(i + 1) and f"{low[i]} {low[i + 1]} {low[i + 2]}" in SPELLING.joined_words else 2
-        whole = SPELLING.joined_words.get(" ".join(low[i : i + n]))  # "now a days" -> "nowadays"
-        if whole is None or not c.linked(i) or c.protected(i) or toks[i + 1][2][0].isupper():
+        n = 3 if i + 2 < len(low) and _joinable(c, i + 1) and f"{low[i]} {low[i + 1]} {low[i + 2]}" in SPELLING.joined_words else 2
+        whole = SPELLING.joined_words.get(" ".join(low[i : i + n]))  # "now a days", "now-a-days" -> "nowadays"
+        if whole is None or not (c.linked(i) or (n == 3 and _joinable(c, i))) or c.protected(i) or toks[i + 1][2][0].isupper():
             continue
         s, e = toks[i][0], toks[i + n - 1][1]
         c.add(s, e - s, match_case(toks[i][2], whole), Task.SPELLING, f"'{whole}' is written as one word.", "SPLIT_COMPOUND", P_SPELL_MAP)

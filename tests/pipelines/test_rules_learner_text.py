@@ -566,6 +566,7 @@ def test_nouns_with_another_determiner_keep_it(text):
         ("i m happy today.", "I'm happy today."),
         ("THe cat met a man in NIce.", "The cat met a man in Nice."),
         ("Now a days people are busy.", "Nowadays people are busy."),
+        ("Now-a-days people are busy.", "Nowadays people are busy."),
     ],
 )
 def test_places_uncounted_nouns_and_stray_capitals(text, expected):
