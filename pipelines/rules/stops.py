@@ -23,6 +23,7 @@ _QUESTION_STARTS = frozenset(
     "who whom whose what when where why how which do does did is are am was were can could would will shall should may might must "
     "have has had isn't aren't wasn't weren't don't doesn't didn't can't couldn't won't wouldn't shouldn't haven't hasn't".split()
 )
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "it"})
 _NOT_LAST = frozenset({"and", "or", "but", "the", "a", "an", "of", "to", "with", "for", "because", "etc", "e", "g", "i", "vs"})
 _PROSE_END = re.compile(r"[a-z]")
 
@@ -30,7 +31,8 @@ _PROSE_END = re.compile(r"[a-z]")
 def _prose_line(c: Checker, s: int, e: int, a: int, b: int) -> bool:
     """Is the sentence at text[s:e] (tokens a..b) the last of its line and plain prose without a stop?"""
     text = c.text
-    if b - a < MIN_WORDS or not _PROSE_END.match(text[e - 1]) or "\n" in text[s:e]:
+    clause = c.low[a] in _SUBJECTS and b - a >= 4 and c.toks[a + 1][2].islower()  # "We must trust ourselves"
+    if (b - a < MIN_WORDS and not clause) or not _PROSE_END.match(text[e - 1]) or "\n" in text[s:e]:
         return False
     line_end = text.find("\n", e)
     if text[e : line_end if line_end >= 0 else len(text)].strip():

@@ -343,6 +343,7 @@ def test_singular_nouns_in_s_and_adjectives_after_most_are_left_alone(text):
     "text, expected",
     [
         ("We must always trust our own friends", "We must always trust our own friends."),
+        ("We must trust ourselves", "We must trust ourselves."),
         ("They went home after the long meeting\n\nThen it rained.", "They went home after the long meeting.\n\nThen it rained."),
         ("My brother will study at the univercity", "My brother will study at the university."),
     ],
@@ -357,6 +358,8 @@ def test_a_paragraph_of_prose_ends_with_a_full_stop(text, expected):
         "How to Install the Package on Linux",
         "Do you want to come with us",
         "Thanks a lot",
+        "I love you",
+        "It Is Here Again",
         "- buy milk and eggs for the party",
         "The results are listed below:",
         "Send the report to alice@example.com",
