@@ -73,7 +73,7 @@ def article_plural(c: Checker, i: int, x) -> None:
     c.add(s, ne - s, match_case(article, noun), Task.GRAMMAR, f"{why}: drop '{article}'.", "A_PLURAL", P_GRAMMAR + 1)
 
 
-_SECOND_DETERMINERS = frozenset({"these", "those", "this", "my", "your", "his", "their", "our", "its"})
+_SECOND_DETERMINERS = frozenset({"these", "those", "this", "my", "your", "his", "their", "our", "its", "another", "every"})
 
 
 def double_determiner(c: Checker, i: int, x) -> None:

@@ -682,3 +682,8 @@ def test_a_place_after_a_verb_of_motion_takes_to(text, expected):
 @pytest.mark.parametrize("text", ["We went Dutch on the bill.", "They came Monday.", "Go Team!", "We went Smith's way."])
 def test_no_to_before_days_names_and_imperatives(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize("text, expected", [("The another reason is cost.", "Another reason is cost."), ("A another idea is good.", "Another idea is good.")])
+def test_another_takes_no_second_article(text, expected):
+    assert fixed(text) == expected
