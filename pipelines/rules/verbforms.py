@@ -124,9 +124,12 @@ def such_a(c: Checker, i: int, x) -> None:
 
 
 def persons(c: Checker, i: int, x) -> None:
-    """"three persons" -> "three people": 'persons' belongs to legal and formal notices."""
+    """"three persons" -> "three people": 'persons' belongs to legal and formal notices;
+    "a lot of peoples" -> "a lot of people": 'peoples' are nations."""
     if x.w in _QUANTITY and x.nxt == "persons" and c.toks[i + 1][2].islower():
         c.tok_edit(i + 1, "people", "The usual plural of 'person' is '{repl}'.", "PERSONS_PEOPLE")
+    elif (x.w in _QUANTITY or (x.w == "of" and x.prev in ("lot", "lots", "most", "some", "all", "many"))) and x.nxt == "peoples" and c.toks[i + 1][2].islower():
+        c.tok_edit(i + 1, "people", "'People' is already plural; 'peoples' means nations.", "PERSONS_PEOPLE")
 
 
 _BE_PRESENT = frozenset({"am", "is", "are"})
@@ -157,5 +160,5 @@ RULES = (
     (after_to, {"to"}),
     (double_superlative, {"most"}),
     (such_a, {"a", "an"}),
-    (persons, _QUANTITY),
+    (persons, _QUANTITY | {"of"}),
 )

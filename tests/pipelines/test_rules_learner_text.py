@@ -382,6 +382,7 @@ def test_headings_questions_list_items_and_unknown_words_are_left_alone(text):
         ("In a such case we wait.", "In such a case we wait."),
         ("It is a such important day.", "It is such an important day."),
         ("The room holds three persons.", "The room holds three people."),
+        ("A lot of peoples like it.", "A lot of people like it."),
     ],
 )
 def test_verb_forms_and_word_order_in_fixed_slots(text, expected):
@@ -398,6 +399,7 @@ def test_verb_forms_and_word_order_in_fixed_slots(text, expected):
         "It is the most beautiful city in Japan.",
         "Such a day is rare.",
         "The sign was meant for all persons entering the building.",
+        "The peoples of Europe met in Rome.",
     ],
 )
 def test_verb_forms_that_are_right_are_left_alone(text):
