@@ -60,6 +60,7 @@ _CONFUSED = ("CONFUSED_WORDS", "Commonly Confused Words")
 _MISC = ("MISC", "Miscellaneous")
 _STYLE = ("STYLE", "Style")
 _REDUNDANCY = ("REDUNDANCY", "Redundant Phrases")
+_PUNCTUATION = ("PUNCTUATION", "Punctuation")
 
 RULES: dict[str, LTRule] = {
     **{spelling_rule(code): LTRule("Possible spelling mistake", "misspelling", *_TYPOS, "UnknownWord") for code in languages.VARIANTS},
@@ -70,6 +71,13 @@ RULES: dict[str, LTRule] = {
     "ENGLISH_WORD_REPEAT_RULE": LTRule("Word repetition (e.g. 'will will')", "duplication", *_MISC),
     "UPPERCASE_SENTENCE_START": LTRule("Checks that a sentence starts with an uppercase letter", "typographical", *_CASING),
     "I_LOWERCASE": LTRule("'i' instead of 'I'", "typographical", *_CASING),
+    "EN_PROPER_NOUN_CASE": LTRule("Proper noun without a capital", "typographical", *_CASING),
+    "MIXED_CASE_WORD": LTRule("Capital letters inside a word", "typographical", *_CASING),
+    "CAPITAL_AFTER_COMMA": LTRule("Capital letter after a comma", "typographical", *_CASING),
+    "PUNCTUATION_PARAGRAPH_END": LTRule("No punctuation at the end of a paragraph", "typographical", *_PUNCTUATION),
+    "DOUBLE_PUNCTUATION": LTRule("Two consecutive dots or commas", "typographical", *_PUNCTUATION),
+    "THINK_COMMA": LTRule("Comma before a 'that' clause", "typographical", *_PUNCTUATION),
+    "INTRO_PHRASE_COMMA": LTRule("Comma after an introductory phrase", "style", *_PUNCTUATION, "Hint"),
     "WHITESPACE_RULE": LTRule("Whitespace repetition (bad formatting)", "whitespace", *_TYPOGRAPHY),
     "COMMA_PARENTHESIS_WHITESPACE": LTRule("Use of whitespace before comma and before/after parentheses", "whitespace", *_TYPOGRAPHY),
     "COULD_OF": LTRule("'could of' for 'could have'", "grammar", *_GRAMMAR),
@@ -81,6 +89,7 @@ RULES: dict[str, LTRule] = {
     "PAST_PARTICIPLE_AS_PAST": LTRule("Past participle used as simple past", "grammar", *_GRAMMAR),
     "IRREGULAR_FORM": LTRule("Irregular verb forms", "grammar", *_GRAMMAR),
     "MORE_COMPARATIVE": LTRule("'more' with a comparative", "grammar", *_GRAMMAR),
+    "MUCH_UNCOUNTABLE": LTRule("'many' or 'few' with an uncountable noun", "grammar", *_GRAMMAR),
     "BORROW_LEND": LTRule("'borrow' for 'lend'", "grammar", *_CONFUSED),
     "TOO_LONG_SENTENCE": LTRule("Readability: sentence over 30 words", "style", *_STYLE, "Hint"),
     "PASSIVE_VOICE": LTRule("Passive voice", "style", *_STYLE, "Hint"),

@@ -109,6 +109,16 @@ def to_too_much(c: Checker, i: int, x) -> None:
         c.tok_edit(i, "too", "Did you mean 'too much'? 'Too' means 'excessively'.", "CONFUSION_TO_TOO")
 
 
+_NOT_COUNTED = {"many": "much", "few": "little"}
+
+
+def counted_uncountable(c: Checker, i: int, x) -> None:
+    """"many advices" -> "much advice", "few informations" -> "little information": an
+    uncountable noun (its plural corrected on its own) takes 'much' or 'little'."""
+    if x.w in _NOT_COUNTED and c.linked(i) and c.toks[i + 1][2].islower() and _uncountable(c, i + 1):
+        c.tok_edit(i, _NOT_COUNTED[x.w], f"'{c.eff[i + 1]}' is uncountable: use '{{repl}}'.", "MUCH_UNCOUNTABLE")
+
+
 _CAUSATIVE = frozenset({"make", "makes", "made", "making", "let", "lets", "letting"})
 _OBJECTS = frozenset({"me", "you", "him", "her", "us", "them"})
 _GO = frozenset({"go", "goes", "went", "going", "gone"})
@@ -158,4 +168,5 @@ RULES = (
     (modal_to, G.modals | _SURE_MODALS | {"not"}),
     (quantifier_of, _QUANTIFIERS),
     (to_too_much, {"to"}),
+    (counted_uncountable, set(_NOT_COUNTED)),
 )

@@ -689,3 +689,16 @@ def test_no_to_before_days_names_and_imperatives(text):
 @pytest.mark.parametrize("text, expected", [("The another reason is cost.", "Another reason is cost."), ("A another idea is good.", "Another idea is good.")])
 def test_another_takes_no_second_article(text, expected):
     assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("She gave me many advices.", "She gave me much advice."), ("There is few information about it.", "There is little information about it.")],
+)
+def test_many_and_few_before_an_uncountable_noun_become_much_and_little(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["She gave me many pieces of advice.", "How many questions did you ask?", "Few people came."])
+def test_many_before_a_counted_noun_stays(text):
+    assert fixed(text) == text
