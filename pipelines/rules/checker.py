@@ -110,6 +110,11 @@ class Checker:
         if repl != word:
             self.add(s, e - s, repl, Task.GRAMMAR, message.format(word=word, repl=repl), rule, priority)
 
+    def tok_drop(self, i: int, message: str, rule: str) -> None:
+        """A grammar fix deleting token i and the space after it."""
+        s, e = self.toks[i][0], self.toks[i + 1][0]
+        self.add(s, e - s, "", Task.GRAMMAR, message, rule, P_GRAMMAR)
+
     def linked(self, i: int) -> bool:
         """Token i and token i+1 are separated by whitespace only (same phrase)."""
         return 0 <= i < len(self.links) and self.links[i]

@@ -7,10 +7,8 @@ me to see"; "there is editors" -> "there are editors"; "traveled France" -> "tra
 
 from __future__ import annotations
 
-from pipelines.rules.checker import P_GRAMMAR, Checker
+from pipelines.rules.checker import Checker
 from pipelines.rules.words import COLLOCATIONS as CO
-from pipelines.rules.words import GRAMMAR as G
-from pipelines.vocabulary import Task
 
 # Forms that are nouns too ("the focus in", "a lack of"): only after a subject or a modal.
 _NOUN_TOO = frozenset({"focus", "lack", "mention", "return"})
@@ -22,11 +20,6 @@ _FOR_ADJECTIVES = frozenset(
     "normal common natural helpful essential vital crucial enough convenient comfortable safe unsafe healthy beneficial".split()
 )
 _PEOPLE = frozenset({"me", "him", "her", "us", "them", "you", "people", "everyone", "everybody", "someone", "somebody", "anyone", "children", "students"})
-
-
-def _drop(c: Checker, k: int, message: str, rule: str) -> None:
-    s, e = c.toks[k][0], c.toks[k + 1][0]
-    c.add(s, e - s, "", Task.GRAMMAR, message, rule, P_GRAMMAR)
 
 
 def _verb_slot(c: Checker, x) -> bool:
@@ -44,10 +37,10 @@ def no_preposition(c: Checker, i: int, x) -> None:
     """"discuss about the plan" -> "discuss the plan", "return back" -> "return"."""
     drop = CO.no_preposition.get(x.w)
     if drop is not None and x.nxt == drop and x.nxt2 is not None and x.nxt2 not in _NUMBERS and not x.nxt2.isdigit() and _verb_slot(c, x):
-        _drop(c, i + 1, f"'{c.toks[i][2]}' takes its object directly: drop '{c.toks[i + 1][2]}'.", "UNNECESSARY_PREPOSITION")
+        c.tok_drop(i + 1, f"'{c.toks[i][2]}' takes its object directly: drop '{c.toks[i + 1][2]}'.", "UNNECESSARY_PREPOSITION")
     again = CO.redundant.get(x.w)
     if again is not None and x.nxt == again and _verb_slot(c, x) and (again != "up" or x.nxt2 == "with"):
-        _drop(c, i + 1, f"'{c.toks[i][2]}' already says it: drop '{c.toks[i + 1][2]}'.", "REDUNDANT_WORD")
+        c.tok_drop(i + 1, f"'{c.toks[i][2]}' already says it: drop '{c.toks[i + 1][2]}'.", "REDUNDANT_WORD")
 
 
 def easy_for(c: Checker, i: int, x) -> None:

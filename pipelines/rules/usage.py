@@ -49,12 +49,6 @@ def _adjective(word: str | None) -> bool:
     return word is not None and (word in A.article_adjectives or word.endswith(("ful", "ous", "ive", "ible", "able")))
 
 
-def _drop(c: Checker, i: int, message: str, rule: str) -> None:
-    """Delete token i and the space after it."""
-    s, e = c.toks[i][0], c.toks[i + 1][0]
-    c.add(s, e - s, "", Task.GRAMMAR, message, rule, P_GRAMMAR)
-
-
 def article_plural(c: Checker, i: int, x) -> None:
     """"an experts in" -> "experts in", "a information" -> "information": 'a' or 'an' counts one thing."""
     if x.w not in ("a", "an") or x.prev in ("such", "what", "quite", "many"):
@@ -92,7 +86,7 @@ def modal_to(c: Checker, i: int, x) -> None:
     else:
         sure = x.w in _SURE_MODALS or x.prev in _SUBJECTS
     if sure:
-        _drop(c, i + 1, f"After '{c.toks[i][2]}', use the verb without 'to'.", "MD_TO")
+        c.tok_drop(i + 1, f"After '{c.toks[i][2]}', use the verb without 'to'.", "MD_TO")
 
 
 def quantifier_of(c: Checker, i: int, x) -> None:
@@ -100,7 +94,7 @@ def quantifier_of(c: Checker, i: int, x) -> None:
     if x.w in _QUANTIFIERS and x.nxt == "of" and x.prev not in ("the", "a", "at", "make", "makes", "made") and c.linked(i + 1):
         k = i + 2
         if k < len(c.toks) and (c.eff[k] in G.irregular_plurals or _bare_plural(c, k)) and c.toks[k][2].islower():
-            _drop(c, i + 1, f"Write '{x.w} {c.toks[k][2]}' or '{x.w} of the {c.toks[k][2]}'.", "MOST_OF_NOUN")
+            c.tok_drop(i + 1, f"Write '{x.w} {c.toks[k][2]}' or '{x.w} of the {c.toks[k][2]}'.", "MOST_OF_NOUN")
 
 
 def to_too_much(c: Checker, i: int, x) -> None:
@@ -128,13 +122,13 @@ _ACTIVITIES = frozenset({"shopping", "swimming", "fishing", "hiking", "running",
 def causative_to(c: Checker, i: int, x) -> None:
     """"makes them to be" -> "makes them be": make and let take the bare verb."""
     if x.w in _CAUSATIVE and x.nxt in _OBJECTS and x.nxt2 == "to" and c.linked(i + 1) and c.linked(i + 2) and c.word_at(i + 3) in _VERBS:
-        _drop(c, i + 2, f"After '{c.toks[i][2]} {c.toks[i + 1][2]}', use the verb without 'to'.", "MAKE_TO")
+        c.tok_drop(i + 2, f"After '{c.toks[i][2]} {c.toks[i + 1][2]}', use the verb without 'to'.", "MAKE_TO")
 
 
 def go_for_ing(c: Checker, i: int, x) -> None:
     """"go for shopping" -> "go shopping"."""
     if x.w in _GO and x.nxt == "for" and x.nxt2 in _ACTIVITIES and c.linked(i + 1) and (not c.linked(i + 2) or c.word_at(i + 3) in ("and", "or", "with", "in", "at", "on")):
-        _drop(c, i + 1, f"Write '{c.toks[i][2]} {c.toks[i + 2][2]}' without 'for'.", "GO_FOR_ING")
+        c.tok_drop(i + 1, f"Write '{c.toks[i][2]} {c.toks[i + 2][2]}' without 'for'.", "GO_FOR_ING")
 
 
 _MODALS = G.modals | _SURE_MODALS
