@@ -21,6 +21,7 @@ _NO_SPACE_AFTER_STOP = re.compile(r"(?<=[a-z][a-z])([.!?])(?=[A-Z][a-z]|I\b)")
 _PAREN_INNER_SPACE = re.compile(r"\(( +)(?=\S)|(?<=\S)( +)\)")
 _ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"})
 _WHITESPACE = "COMMA_PARENTHESIS_WHITESPACE"
+_VERB_AFTER_SUBJECT = G.modals | G.be | G.do_aux | {"have", "has", "had", "can't", "won't", "wouldn't", "couldn't", "shouldn't"}
 _JOIN_FIRST = frozenset(pair.split()[0] for pair in SPELLING.joined_words)
 _INTRO: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in sorted(PU.intro_phrases, key=lambda p: -len(p.split())):
@@ -35,6 +36,8 @@ def repeats(c: Checker) -> None:
             continue
         if i + 1 in c.first_of_sentence or (low[i] == "is" and i and low[i - 1] in ("it", "what", "this", "that", "thing", "problem", "question")):
             continue  # "What it is is ..."
+        if low[i] in ("you", "it") and i and low[i - 1] not in G.aux_before_subject and i + 2 < len(low) and low[i + 2] in _VERB_AFTER_SUBJECT:
+            continue  # an object, then the next clause's subject: "if they fire you you will lose"
         s, e = toks[i][1], toks[i + 1][1]
         c.add(s, e - s, "", Task.GRAMMAR, f"Possible typo: you repeated a word ('{toks[i][2]}').", "ENGLISH_WORD_REPEAT_RULE", P_REPEAT)
 

@@ -2,6 +2,7 @@
 
 "will causes" / "could even began" -> the base form after a modal, an adverb between or not;
 "have to reduced" / "want to goes" -> the base form after a verb that takes 'to' + infinitive;
+"did not developed" / "doesn't needs" -> the base form after a negated 'do';
 "the most worst" -> "the worst"; "a such chance" -> "such a chance"; "three persons" -> "three
 people". A regular verb is recognised by English itself: the base form must be common after the
 modal (or 'to') and the written form all but unheard there (SymSpell's bigram counts).
@@ -95,6 +96,33 @@ def after_to(c: Checker, i: int, x) -> None:
     _fix(c, i + 1, _base("to", x.nxt), f"After '{x.prev} to', use the base form of the verb", "TO_BASEFORM")
 
 
+_NEGATED_DO = frozenset({"didn't", "doesn't", "don't"})
+_BASE_OF_THIRD = {third: base for base, third in G.third_person.items() if third}
+
+
+def after_negated_do(c: Checker, i: int, x) -> None:
+    """"They did not developed it" -> "did not develop", "she doesn't needs" -> "doesn't need".
+
+    Only after a negation, where 'do' is surely the auxiliary ("what he did changed" keeps its
+    verb), and an -ed form only after 'did'. Irregular pasts have their own rule; an -ed form that English puts after 'very'
+    ("interested", "tired") is an adjective, with no clear fix."""
+    from pipelines.rules.spelling import bigrams
+
+    if not ((x.w == "not" and x.prev in ("did", "does", "do")) or x.w in _NEGATED_DO) or x.nxt is None:
+        return
+    verb = x.nxt
+    if verb in G.irregular_past:
+        return
+    past = x.w == "didn't" or x.prev == "did"  # "don't finished" may mean "haven't finished": no clear fix
+    if verb.endswith("ed") and past and not bigrams().get(f"very {verb}", 0):
+        base = _base("to", verb)
+    elif verb.endswith("s"):
+        base = _BASE_OF_THIRD.get(verb)
+    else:
+        return
+    _fix(c, i + 1, base, f"After '{c.toks[i][2] if x.w != 'not' else x.prev + ' not'}', use the base form of the verb", "DID_BASEFORM")
+
+
 def double_superlative(c: Checker, i: int, x) -> None:
     """"the most worst day" -> "the worst day": the superlative needs no 'most'."""
     from pipelines.rules.spelling import dictionary
@@ -158,6 +186,7 @@ RULES = (
     (be_base, _BE_PRESENT),
     (after_modal, set(_MODALS)),
     (after_to, {"to"}),
+    (after_negated_do, {"not"} | _NEGATED_DO),
     (double_superlative, {"most"}),
     (such_a, {"a", "an"}),
     (persons, _QUANTITY | {"of"}),

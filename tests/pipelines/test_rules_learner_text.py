@@ -702,3 +702,38 @@ def test_many_and_few_before_an_uncountable_noun_become_much_and_little(text, ex
 @pytest.mark.parametrize("text", ["She gave me many pieces of advice.", "How many questions did you ask?", "Few people came."])
 def test_many_before_a_counted_noun_stays(text):
     assert fixed(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The team did not finished the report.", "The team did not finish the report."),
+        ("My sister didn't wanted any help.", "My sister didn't want any help."),
+        ("This plan doesn't needs more money.", "This plan doesn't need more money."),
+        ("He does not likes loud music.", "He does not like loud music."),
+    ],
+)
+def test_a_negated_do_takes_the_base_form(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What she did changed the whole plan.",
+        "I did not use to drink coffee.",
+        "We did not feel tired.",
+        "They were not interested, and he does not always agree.",
+    ],
+)
+def test_a_verb_after_do_without_a_negation_or_an_adjective_stays(text):
+    assert fixed(text) == text
+
+
+@pytest.mark.parametrize("text", ["If they fire you you will have nothing.", "I told you you were right."])
+def test_an_object_pronoun_before_the_next_subject_is_no_repeat(text):
+    assert fixed(text) == text
+
+
+def test_a_doubled_pronoun_after_an_auxiliary_is_a_repeat():
+    assert fixed("Do you you know the way?") == "Do you know the way?"
