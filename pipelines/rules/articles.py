@@ -81,13 +81,20 @@ def a_an(c, i: int, x) -> None:
 
 _BE_AFTER_PRONOUN = frozenset({"is", "was"})
 _PRONOUNS = frozenset({"it", "this", "that", "he", "she"})
+_NOT_AFTER_BE = frozenset({"isn't", "wasn't"})
 _BEFORE_SAME = frozenset({"is", "are", "was", "were", "be", "not", "look", "looks", "looked", "remain", "remains", "stay", "stays"})
 
 
 def missing_article(c, i: int, x) -> None:
     """"have job," -> "have a job,", "it is good idea to" -> "it is a good idea to": a singular
     count noun after a verb needs an article. Only listed nouns, ending their noun phrase."""
-    if not (x.w in A.before_countable or x.w in ("it's", "that's") or (x.w in _BE_AFTER_PRONOUN and x.prev in _PRONOUNS)):
+    if not (
+        x.w in A.before_countable
+        or x.w in ("it's", "that's")
+        or (x.w in _BE_AFTER_PRONOUN and x.prev in _PRONOUNS)
+        or (x.w in _NOT_AFTER_BE and x.prev in _PRONOUNS)  # "this isn't problem"
+        or (x.w == "not" and x.prev in _BE_AFTER_PRONOUN and c.word_at(i - 2) in _PRONOUNS and c.linked(i - 2))  # "it is not problem"
+    ):
         return
     k = i + 1
     if x.nxt in A.article_adjectives and x.nxt2 in A.countable_nouns and c.linked(i + 1):

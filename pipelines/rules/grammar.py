@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.rules import agreement, articles, collocations, confusions, number, patterns, usage, verbforms
+from pipelines.rules import agreement, articles, collocations, confusions, number, patterns, usage, verbforms, wordforms
 from pipelines.rules.checker import P_GRAMMAR, Checker, Sentence
 from pipelines.rules.words import GRAMMAR as G
 from pipelines.rules.words import PUNCTUATION
@@ -266,7 +266,7 @@ _BECOME = frozenset({"become", "becomes", "became", "becoming", "get", "gets", "
 # Each rule with the words (token i, lower case) that can trigger it; a token no rule names is skipped.
 _RULES = (
     (articles.a_an, {"a", "an"}),
-    (articles.missing_article, articles.A.before_countable | {"is", "was", "it's", "that's"}),
+    (articles.missing_article, articles.A.before_countable | {"is", "was", "it's", "that's", "not", "isn't", "wasn't"}),
     (articles.lot_same, {"lot", "long"} | articles._BEFORE_SAME),
     (pronoun_agreement, set(AGREE)),
     (base_form, G.modals | G.do_aux | {"not"}),
@@ -277,6 +277,7 @@ _RULES = (
     *collocations.RULES,
     *patterns.RULES,
     *agreement.RULES,
+    *wordforms.RULES,
     (noun_agreement, G.np_determiners),
     (comparatives, {"more"}),
     (proper_adjective, G.proper_adjectives),

@@ -160,10 +160,13 @@ def lot_of_plural(c: Checker, i: int, x) -> None:
         return
     from pipelines.rules.grammar import _noun_ends_phrase, _plural_of
     from pipelines.rules.spelling import bigrams
+    from pipelines.rules.verbforms import _stems
 
     plural = _plural_of(noun)
     pairs = bigrams()
-    if plural is None or not (_noun_ends_phrase(c, i + 2) or c.word_at(i + 3) in _AFTER_NOUN_PHRASE):
+    after = c.word_at(i + 3) if c.linked(i + 2) else None
+    verb_after = after is not None and after.endswith("ed") and any(stem in G.third_person for stem in _stems(after))  # "a lot of worker worked"
+    if plural is None or not (_noun_ends_phrase(c, i + 2) or after in _AFTER_NOUN_PHRASE or verb_after):
         return
     if pairs.get(f"many {plural}", 0) > BIGRAM_RATIO * (1 + pairs.get(f"much {noun}", 0)) and pairs.get(f"of {plural}", 0) > 2 * pairs.get(f"of {noun}", 0):
         c.tok_edit(i + 2, plural, f"After '{x.w} of', use the plural '{{repl}}'.", "NOUN_NUMBER")
