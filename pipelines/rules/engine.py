@@ -31,6 +31,7 @@ def _run(c: Checker) -> list[Edit]:
         stops.doubled_stops(c)
         stops.think_comma(c)
         stops.capital_after_comma(c)
+        stops.capital_pronoun(c)
     if Task.TONE in tasks:
         style.tone(c)
     if Task.CONCISION in tasks:

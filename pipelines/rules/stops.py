@@ -1,6 +1,7 @@
 """Sentence punctuation: the full stop at the end of a paragraph ("We must trust ourselves" ->
 "We must trust ourselves."), doubled stops ("them.." -> "them."), the comma in "I believe, that"
-and a capital after a comma ("For example, When" -> "For example, when").
+a capital after a comma ("For example, When" -> "For example, when") and a capital pronoun in
+mid-sentence ("so It will" -> "so it will").
 
 Only a line of prose gets a final stop: a sentence of several words that starts with a letter, ends
 with a lower-case word at the end of its line, and is no heading (most words capitalised),
@@ -109,3 +110,17 @@ def capital_after_comma(c: Checker) -> None:
             after_intro = i - 1 in c.first_of_sentence and c.low[i - 1] in _INTRO_WORDS  # "However, The ..."
             if i not in c.first_of_sentence and not c.protected(i) and (c.toks[i - 1][2][:1].islower() or after_intro) and not quoted:
                 c.add(s, e - s, word.lower(), Task.GRAMMAR, "A word after a comma does not take a capital.", "CAPITAL_AFTER_COMMA", P_PUNCT)
+
+
+_PRONOUN_CAPITAL = re.compile(r"(?<=[a-z] )(It|They|We|He|She|You|There|These|Those)(?= [a-z])")
+
+
+def capital_pronoun(c: Checker) -> None:
+    """"So It will be fine" -> "So it will be fine": a pronoun after a lower-case word inside a sentence."""
+    for m in _PRONOUN_CAPITAL.finditer(c.text):
+        if c.strict[m.start()] or c.loose[m.start()]:
+            continue
+        i = bisect.bisect_left(c.starts, m.start())
+        if i < len(c.toks) and c.toks[i][0] == m.start() and i not in c.first_of_sentence:
+            word = m.group()
+            c.add(m.start(), len(word), word.lower(), Task.GRAMMAR, f"'{word}' is inside a sentence: write '{word.lower()}'.", "CAPITAL_PRONOUN", P_PUNCT)

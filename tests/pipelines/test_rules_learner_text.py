@@ -792,3 +792,33 @@ def test_a_counted_noun_after_a_negated_be_takes_an_article(text, expected):
 @pytest.mark.parametrize("text", ["It is not the problem.", "She is not my doctor.", "Money is not everything."])
 def test_a_noun_with_its_determiner_after_not_stays(text):
     assert fixed(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("They have spend all their savings.", "They have spent all their savings."),
+        ("We have finish the first part.", "We have finished the first part."),
+        ("She had give him a second chance.", "She had given him a second chance."),
+    ],
+)
+def test_a_perfect_tense_with_a_base_verb_takes_the_participle(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["I have work to do tonight.", "She has change for the bus.", "We have experience in sales.", "They have come a long way."])
+def test_a_noun_or_a_participle_after_have_stays(text):
+    assert fixed(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("The bus was late, so It took an hour.", "The bus was late, so it took an hour."), ("I think We should leave now.", "I think we should leave now.")],
+)
+def test_a_pronoun_inside_a_sentence_takes_no_capital(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["It was late. They left early.", "Ask Ravi and I will answer.", "We watched It Happened One Night yesterday."])
+def test_a_pronoun_at_a_sentence_start_or_in_a_title_keeps_its_capital(text):
+    assert fixed(text) == text
