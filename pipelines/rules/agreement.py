@@ -12,7 +12,6 @@ from pipelines.rules.checker import Checker
 from pipelines.rules.words import GRAMMAR as G
 
 PLURAL_VERB_RATIO = 3
-_BASE_OF_THIRD = {third: base for base, third in G.third_person.items() if third}
 _NUMBERS = G.plural_quantifiers - {"these", "those", "many", "several", "various", "numerous", "few", "both"}
 _QUANTITY_OF = frozenset({"most", "many", "some", "all", "few", "several", "both"})
 _VERBS = frozenset({"is", "was", "has", "does", "isn't", "wasn't", "hasn't", "doesn't"})
@@ -36,8 +35,8 @@ def plural_noun_verb(c: Checker, i: int, x) -> None:
         return  # "Five years is a long time": an amount is one thing
     if any(ch.isdigit() or ch in "$\u20ac\u00a3%" for ch in c.text[c.starts[max(x.a, k - 3)] : c.toks[k][0]]):
         return  # an amount: "$5 is", "2 apples is"
-    right = G.singular_verb_to_plural.get(x.w) or _BASE_OF_THIRD.get(x.w)
-    if x.w in _BASE_OF_THIRD:
+    right = G.singular_verb_to_plural.get(x.w) or G.base_of_third.get(x.w)
+    if x.w in G.base_of_third:
         from pipelines.rules.grammar import _verb_follows
 
         if not _verb_follows(c, i, x.nxt) or x.w in G.not_plural:
@@ -52,4 +51,4 @@ def _quantity_of(c: Checker, j: int) -> bool:
     return c.eff[j] == "of" and c.word_at(j - 1) in _QUANTITY_OF
 
 
-RULES = ((plural_noun_verb, _VERBS | set(_BASE_OF_THIRD)),)
+RULES = ((plural_noun_verb, _VERBS | set(G.base_of_third)),)

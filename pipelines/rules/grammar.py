@@ -27,7 +27,6 @@ AGREE: dict[str, dict[str, str]] = {
 _INTRO = frozenset(tuple(p.split()) for p in PUNCTUATION.intro_phrases)
 _SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she"})
 _COMPOUND_PARTS = frozenset({"he", "she", "i", "you", "we", "they", "it", "him", "her", "me", "them", "us"})
-_BASE_OF_THIRD = {third: base for base, third in G.third_person.items() if third}
 _NOT_PAST_AFTER_MODAL = frozenset(
     "tried wanted needed liked made said found kept lost met paid sent spent taught told thought brought bought understood won".split()
 )
@@ -73,8 +72,8 @@ def base_form(c: Checker, i: int, x: Ctx) -> None:
             c.tok_edit(i + 1, "be", "After a modal verb, use the base form 'be'.", "MD_BASEFORM")
         elif x.nxt in G.irregular_past and x.nxt not in _NOT_PAST_AFTER_MODAL:
             c.tok_edit(i + 1, G.irregular_past[x.nxt], "After a modal verb, use the base form of the verb: '{repl}'.", "MD_BASEFORM")
-        elif x.nxt in _BASE_OF_THIRD and (x.nxt2 is not None or c.ends_after(i + 1)) and x.prev not in ("the", "a"):
-            c.tok_edit(i + 1, _BASE_OF_THIRD[x.nxt], "After a modal verb, use the base form of the verb: '{repl}'.", "MD_BASEFORM")
+        elif x.nxt in G.base_of_third and (x.nxt2 is not None or c.ends_after(i + 1)) and x.prev not in ("the", "a"):
+            c.tok_edit(i + 1, G.base_of_third[x.nxt], "After a modal verb, use the base form of the verb: '{repl}'.", "MD_BASEFORM")
     if x.w in G.do_aux and x.nxt in G.irregular_past:
         c.tok_edit(i + 1, G.irregular_past[x.nxt], "After '" + word + "', use the base form of the verb: '{repl}'.", "DID_BASEFORM")
     if (x.w in G.modals or x.w in G.do_aux) and x.nxt in _SUBJECT_PRONOUNS and x.nxt2 in G.clear_past and c.linked(i + 1):
@@ -156,10 +155,10 @@ def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
     noun, verb = x.nxt, x.nxt2
     if not noun_word.islower() or c.hyphenated(i + 1) or c.hyphenated(i + 2) or noun in G.not_plural or noun in G.group_words or noun in G.modals:
         return
-    if x.w not in ("this", "that", "every", "each") and _plural(noun) and (verb in G.singular_verb_to_plural or verb in _BASE_OF_THIRD):
+    if x.w not in ("this", "that", "every", "each") and _plural(noun) and (verb in G.singular_verb_to_plural or verb in G.base_of_third):
         if verb not in G.singular_verb_to_plural and not _verb_follows(c, i + 2, c.word_at(i + 3) if c.linked(i + 2) else None):
             return
-        right = G.singular_verb_to_plural.get(verb) or _BASE_OF_THIRD[verb]
+        right = G.singular_verb_to_plural.get(verb) or G.base_of_third[verb]
         c.tok_edit(i + 2, right, f"'{noun_word}' is plural, so the verb should be '{{repl}}'.", _rule_name(i, x))
     elif verb in G.third_person and G.third_person[verb] and x.w not in ("these", "those"):
         if noun in G.collective or noun in G.irregular_plurals or noun.endswith("s") or noun not in dictionary() or len(noun) < 3:
@@ -212,7 +211,7 @@ def plural_subject(c: Checker, i: int, x: Ctx) -> None:
     if not (x.at_start or x.prev in G.clause_openers or x.prev in G.plural_quantifiers or x.prev in ("most", "some", "all", "other") or not c.linked(i - 1)):
         return
     verb = x.nxt
-    right = G.singular_verb_to_plural.get(verb) or (_BASE_OF_THIRD.get(verb) if _verb_follows(c, i + 1, x.nxt2) else None)
+    right = G.singular_verb_to_plural.get(verb) or (G.base_of_third.get(verb) if _verb_follows(c, i + 1, x.nxt2) else None)
     if right is not None:
         c.tok_edit(i + 1, right, f"'{c.toks[i][2]}' is plural, so the verb should be '{{repl}}'.", _rule_name(i, x))
 

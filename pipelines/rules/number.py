@@ -72,7 +72,6 @@ def plural_start(c: Checker, sent: Sentence) -> None:
     c.tok_edit(a + 1, G.singular_verb_to_plural[verb], f"'{word}' is plural, so the verb should be '{{repl}}'.", "AGREEMENT_SENT_START")
 
 
-_BASE_OF_THIRD = {third: base for base, third in G.third_person.items() if third}
 _PLURAL_SUBJECTS = frozenset({"i", "we", "they", "you"})
 _SINGULAR_SUBJECTS = frozenset({"he", "she", "it"})
 _FREQUENCY = frozenset({"usually", "always", "often", "never", "also", "sometimes", "just", "really", "still", "only", "even", "rarely", "seldom"})
@@ -94,7 +93,7 @@ def pronoun_verb(c: Checker, i: int, x) -> None:
     if x.nxt in _FREQUENCY and c.linked(i + 1):
         k = i + 2  # "he usually bring"
     verb = c.word_at(k)
-    if not ((subj in _PLURAL_SUBJECTS and verb in _BASE_OF_THIRD) or (subj in _SINGULAR_SUBJECTS and k == i + 2 and G.third_person.get(verb))):
+    if not ((subj in _PLURAL_SUBJECTS and verb in G.base_of_third) or (subj in _SINGULAR_SUBJECTS and k == i + 2 and G.third_person.get(verb))):
         return
     from pipelines.rules.grammar import _verb_follows
 
@@ -102,8 +101,8 @@ def pronoun_verb(c: Checker, i: int, x) -> None:
     if c.hyphenated(k) or (subj not in ("we", "they") and not _verb_follows(c, k, after)):
         return  # "we", "they" are always subjects; "you tips", "it means": maybe not
     message = f"The verb does not agree with the subject '{c.toks[i][2]}'. Did you mean '{{repl}}'?"
-    if subj in _PLURAL_SUBJECTS and verb in _BASE_OF_THIRD:
-        c.tok_edit(k, _BASE_OF_THIRD[verb], message, "SUBJECT_VERB_AGREEMENT")
+    if subj in _PLURAL_SUBJECTS and verb in G.base_of_third:
+        c.tok_edit(k, G.base_of_third[verb], message, "SUBJECT_VERB_AGREEMENT")
     elif x.prev != "that":
         c.tok_edit(k, G.third_person[verb], message, "SUBJECT_VERB_AGREEMENT")
 

@@ -97,7 +97,6 @@ def after_to(c: Checker, i: int, x) -> None:
 
 
 _NEGATED_DO = frozenset({"didn't", "doesn't", "don't"})
-_BASE_OF_THIRD = {third: base for base, third in G.third_person.items() if third}
 
 
 def after_negated_do(c: Checker, i: int, x) -> None:
@@ -117,7 +116,7 @@ def after_negated_do(c: Checker, i: int, x) -> None:
     if verb.endswith("ed") and past and not bigrams().get(f"very {verb}", 0):
         base = _base("to", verb)
     elif verb.endswith("s"):
-        base = _BASE_OF_THIRD.get(verb)
+        base = G.base_of_third.get(verb)
     else:
         return
     _fix(c, i + 1, base, f"After '{c.toks[i][2] if x.w != 'not' else x.prev + ' not'}', use the base form of the verb", "DID_BASEFORM")

@@ -23,6 +23,7 @@ def _load(name: str) -> SimpleNamespace:
 
 SPELLING = _load("spelling")
 GRAMMAR = _load("grammar")
+GRAMMAR.base_of_third = {third: base for base, third in GRAMMAR.third_person.items() if third}  # "needs" -> "need"
 ARTICLES = _load("articles")
 STYLE = _load("style")
 PUNCTUATION = _load("punctuation")
