@@ -126,7 +126,10 @@ def after_intro(c: Checker, i: int, a: int) -> bool:
 
 
 def _verb_follows(c: Checker, k: int, after: str | None) -> bool:
-    """Does what follows token k read like the rest of a verb phrase (not a noun compound)?"""
+    """Does what follows token k read like the rest of a verb phrase (not a noun compound)?
+    Always, when token k can only be a verb ("it transmit diseases")."""
+    if c.eff[k] in G.verb_only:
+        return True
     if after is None:
         return c.ends_after(k) or not c.linked(k)
     return after in G.after_verb or after.endswith("ly") or after in G.determiners or after in G.obj_pronouns

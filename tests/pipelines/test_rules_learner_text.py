@@ -822,3 +822,39 @@ def test_a_pronoun_inside_a_sentence_takes_no_capital(text, expected):
 @pytest.mark.parametrize("text", ["It was late. They left early.", "Ask Ravi and I will answer.", "We watched It Happened One Night yesterday."])
 def test_a_pronoun_at_a_sentence_start_or_in_a_title_keeps_its_capital(text):
     assert fixed(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Because it transmit diseases, we boil the water.", "Because it transmits diseases, we boil the water."),
+        ("She know just what the teacher said.", "She knows just what the teacher said."),
+        ("My brother attend a good school.", "My brother attends a good school."),
+        ("They transmits the data every hour.", "They transmit the data every hour."),
+    ],
+)
+def test_a_word_that_can_only_be_a_verb_agrees_with_its_subject(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The deer eat grass in the morning.",
+        "I suggest that he remain here.",
+        "Heaven forbid that it happen again.",
+        "We helped it survive the winter.",
+        "Not only does he sing, he also dances.",
+        "The staff agree with the plan.",
+        "The people who attend the class learn a lot.",
+    ],
+)
+def test_a_verb_after_an_object_a_subjunctive_or_a_plural_noun_stays(text):
+    assert fixed(text) == text
+
+
+def test_the_verb_only_list_leaves_out_words_that_are_also_nouns_or_past_forms():
+    from pipelines.rules.words import GRAMMAR
+
+    assert {"transmit", "attract", "depend", "transmits"} <= GRAMMAR.verb_only
+    assert not {"found", "use", "work", "template", "log", "saw", "need", "study"} & GRAMMAR.verb_only
