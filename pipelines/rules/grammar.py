@@ -147,8 +147,9 @@ def _plural(noun: str) -> bool:
 
 
 def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
-    """Determiner + noun + verb at the start of a clause: "My parents was", "The cat sleep all day"."""
-    if x.w not in G.np_determiners or x.nxt2 is None:
+    """Determiner + noun + verb at the start of a clause: "My parents was", "The cat sleep all day",
+    "This point affect the city" (not "This time make sure": an imperative after a time or way)."""
+    if x.w not in _NOUN_DETERMINERS or x.nxt2 is None or (x.w in ("this", "that") and x.nxt in _WHEN_OR_HOW):
         return
     if not (x.at_start or x.prev in G.clause_openers or not c.linked(i - 1)):
         return  # "parking their cars is": the noun phrase is an object, not the subject
@@ -264,6 +265,20 @@ def there_is_many(c: Checker, i: int, x: Ctx) -> None:
 
 
 _LEND = {"borrow", "borrows", "borrowed", "borrowing"}
+_NOUN_DETERMINERS = G.np_determiners | {"this", "that"}
+_WHEN_OR_HOW = frozenset("time times way day night morning evening week weekend month year summer winter spring autumn fall semester term step round".split())
+_MASS_SUBJECTS = G.uncountable - G.collective - G.irregular_plurals - {"deer", "fish", "sheep"}
+
+
+def mass_noun_agreement(c: Checker, i: int, x: Ctx) -> None:
+    """A bare uncountable noun opening a clause takes a singular verb: "money attract money" ->
+    "money attracts money", "but history tell us" -> "history tells us". Only verbs that cannot
+    be nouns, and not after 'and' ("time and money attract": two subjects)."""
+    if not (x.at_start or x.prev in G.clause_openers) or not c.linked(i) or x.nxt not in G.verb_only or c.hyphenated(i + 1):
+        return
+    third = G.third_person.get(x.nxt)
+    if third and c.toks[i][2][1:].islower():
+        c.tok_edit(i + 1, third, f"The verb does not agree with '{c.toks[i][2]}'. Did you mean '{{repl}}'?", _rule_name(i, x))
 _BECOME = frozenset({"become", "becomes", "became", "becoming", "get", "gets", "got", "getting", "much", "even", "far"})
 # Each rule with the words (token i, lower case) that can trigger it; a token no rule names is skipped.
 _RULES = (
@@ -280,7 +295,8 @@ _RULES = (
     *patterns.RULES,
     *agreement.RULES,
     *wordforms.RULES,
-    (noun_agreement, G.np_determiners),
+    (noun_agreement, _NOUN_DETERMINERS),
+    (mass_noun_agreement, _MASS_SUBJECTS),
     (comparatives, {"more"}),
     (proper_adjective, G.proper_adjectives),
     (to_infinitive, G.to_infinitive_verbs),

@@ -858,3 +858,23 @@ def test_the_verb_only_list_leaves_out_words_that_are_also_nouns_or_past_forms()
 
     assert {"transmit", "attract", "depend", "transmits"} <= GRAMMAR.verb_only
     assert not {"found", "use", "work", "template", "log", "saw", "need", "study"} & GRAMMAR.verb_only
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We change, but history tell us that progress never stops.", "We change, but history tells us that progress never stops."),
+        ("Money attract more money.", "Money attracts more money."),
+        ("This rule apply to everyone.", "This rule applies to everyone."),
+    ],
+)
+def test_an_uncountable_or_this_noun_subject_takes_a_singular_verb(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Time and money attract investors.", "This time make sure the door is locked.", "That way nobody gets lost.", "The data suggest a link."],
+)
+def test_two_subjects_or_an_imperative_after_this_time_stay(text):
+    assert fixed(text) == text
