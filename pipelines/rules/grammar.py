@@ -196,18 +196,22 @@ def _noun_ends_phrase(c: Checker, k: int) -> bool:
 
 
 def noun_number(c: Checker, i: int, x: Ctx) -> None:
-    """"many reason" -> "many reasons", "one of the problem" -> "one of the problems"."""
-    noun = x.nxt
+    """"many reason" -> "many reasons", "one of the problem" -> "one of the problems",
+    "many beautiful place" -> "many beautiful places" (one adjective between)."""
     plural_context = x.w in G.plural_quantifiers or (x.w in ("the", "my", "our", "their", "his", "her", "your") and c.word_at(i - 1) == "of" and c.word_at(i - 2) in ("one", "some", "many", "most", "all", "each", "any", "none"))
-    if not plural_context or noun in G.uncountable or noun.endswith("s") or not c.toks[i + 1][2].islower() or c.hyphenated(i + 1):
+    if not plural_context:
+        return
+    k = i + 2 if x.nxt in G.adjectives and c.linked(i + 1) and c.word_at(i + 2) is not None else i + 1
+    noun = c.eff[k]
+    if noun in G.uncountable or noun.endswith("s") or not c.toks[k][2].islower() or c.hyphenated(k) or (k > i + 1 and (noun in G.adjectives or c.hyphenated(i + 1))):
         return
     from pipelines.rules.spelling import dictionary
 
     plural = _plural_of(noun)
     if plural is None or noun not in dictionary() or noun in G.modals or noun in G.irregular_plurals or noun in G.group_words or noun in G.comparative_forms or noun.endswith(("ing", "ly", "ed", "ful", "ous", "ive", "al", "ic")):
         return
-    if _noun_ends_phrase(c, i + 1):
-        c.tok_edit(i + 1, plural, f"After '{x.w}', use the plural '{{repl}}'.", "NOUN_NUMBER")
+    if _noun_ends_phrase(c, k):
+        c.tok_edit(k, plural, f"After '{x.w}', use the plural '{{repl}}'.", "NOUN_NUMBER")
 
 
 def plural_subject(c: Checker, i: int, x: Ctx) -> None:

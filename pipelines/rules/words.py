@@ -1,7 +1,7 @@
 """Word lists, loaded once from the JSON and text files in `data/` beside this module.
 
 Each JSON file holds named lists and tables; lists become frozensets, tables stay dicts.
-`verbs.txt` lists verbs with no other reading (made by `python -m pipelines.rules.lexicon`).
+`verbs.txt` and `adjectives.txt` list verbs and adjectives with no other reading (made by `python -m pipelines.rules.lexicon`).
 `known_words.txt` and `variants.json` come from the en_US, en_GB, en_CA and en_AU Hunspell
 dictionaries: words the frequency dictionary lacks, and each variant's spelling of words
 that other variants spell differently ("color" in en-US is "colour" in en-GB).
@@ -27,6 +27,7 @@ GRAMMAR = _load("grammar")
 _VERBS = dict(line.split() for line in (DATA / "verbs.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
 GRAMMAR.third_person = {**_VERBS, **GRAMMAR.third_person}  # the hand-made table wins where both have a verb
 GRAMMAR.verb_only = frozenset(_VERBS) | frozenset(_VERBS.values())  # words that cannot be nouns: "transmit", "attracts"
+GRAMMAR.adjectives = frozenset(line for line in (DATA / "adjectives.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
 GRAMMAR.base_of_third = {third: base for base, third in GRAMMAR.third_person.items() if third}  # "needs" -> "need"
 ARTICLES = _load("articles")
 STYLE = _load("style")

@@ -878,3 +878,20 @@ def test_an_uncountable_or_this_noun_subject_takes_a_singular_verb(text, expecte
 )
 def test_two_subjects_or_an_imperative_after_this_time_stay(text):
     assert fixed(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We visited many beautiful place in Japan.", "We visited many beautiful places in Japan."),
+        ("Several big city are crowded.", "Several big cities are crowded."),
+        ("Many important decision are made here.", "Many important decisions are made here."),
+    ],
+)
+def test_a_counted_noun_after_a_quantifier_and_an_adjective_is_plural(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Many young people like it.", "Both young and old people came.", "Many new students arrive each year."])
+def test_a_plural_after_a_quantifier_and_an_adjective_stays(text):
+    assert fixed(text) == text
