@@ -1,8 +1,10 @@
 """Rate limits: a moving window, per key or per client address.
 
-With REDIS_URL every replica counts in the same Redis through the `limits` library's
-moving window (its Lua scripts make each hit atomic, so the limit is exact across
-replicas); without it each replica counts in memory, in `MemoryWindows` (the same
+With REDIS_URL every replica counts in the same Redis: one Lua script per request
+(`_MOVING_WINDOW`) drops the caller's requests older than the window from a sorted set,
+counts the rest, adds this one if it fits and returns the count and the oldest time, all
+atomically and on the server's clock (Redis 5 or later), so the limit is exact across replicas and a hit is
+one round trip. Without it each replica counts in memory, in `MemoryWindows` (the same
 window: a deque of request times per caller, no background task). If Redis stops
 answering, the replica counts in memory until it answers again: limits loosen to per
 replica rather than refuse every caller.
@@ -11,17 +13,35 @@ replica rather than refuse every caller.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import math
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass
 
-from limits import RateLimitItemPerSecond
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.errors import StorageError
-from limits.storage import storage_from_string
-
 from serve.logging import get_logger
+
+# KEYS[1]: the caller's window; ARGV: window (ms), limit, a unique member for this request.
+# Returns {allowed (0/1), requests in the window, ms until the oldest leaves it}.
+_MOVING_WINDOW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  count = count + 1
+  allowed = 1
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local reset = window
+if oldest[2] then reset = tonumber(oldest[2]) + window - now end
+redis.call('PEXPIRE', KEYS[1], window)
+return {allowed, count, reset}
+"""
 
 
 @dataclass(frozen=True)
@@ -41,10 +61,13 @@ class RateLimiter:
     def __init__(self, settings):
         self.window_s, self.default_max, self.role_max = settings.rate_limit_window_s, settings.rate_limit_max, settings.rate_limit_roles
         self._memory = MemoryWindows(self.window_s)
+        self._tag, self._seq = uuid.uuid4().hex[:12], itertools.count()  # members unique across replicas
         self._shared = None
         if settings.redis_url:
-            storage = storage_from_string(f"async+{settings.redis_url}", implementation="redispy", wrap_exceptions=True)
-            self._shared = MovingWindowRateLimiter(storage)
+            import redis.asyncio as redis
+
+            client = redis.from_url(settings.redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
+            self._shared = client.register_script(_MOVING_WINDOW)
         self._trusted = [ipaddress.ip_network(proxy, strict=False) for proxy in settings.trusted_proxies]
 
     def limit_for(self, roles) -> int:
@@ -52,20 +75,21 @@ class RateLimiter:
         return max((self.role_max[role] for role in roles if role in self.role_max), default=self.default_max)
 
     async def hit(self, identity: str, roles) -> Window:
-        item = RateLimitItemPerSecond(self.limit_for(roles), self.window_s)
-        try:
-            if self._shared is not None:
-                return await self._hit(self._shared, item, identity)
-        except StorageError as exc:
-            get_logger().warning("rate limit store unreachable, counting in this replica (%s)", type(exc.storage_error).__name__)
-        return self._memory.hit(identity, item.amount)
+        limit = self.limit_for(roles)
+        if self._shared is not None:
+            from redis.exceptions import RedisError
 
-    @staticmethod
-    async def _hit(limiter: MovingWindowRateLimiter, item, identity: str) -> Window:
-        allowed = await limiter.hit(item, identity)
-        stats = await limiter.get_window_stats(item, identity)
-        reset_s = max(1, math.ceil(stats.reset_time - time.time()))
-        return Window(item.amount, max(0, stats.remaining), reset_s, allowed)
+            try:
+                return await self._hit(identity, limit)
+            except (RedisError, OSError) as exc:
+                get_logger().warning("rate limit store unreachable, counting in this replica (%s)", type(exc).__name__)
+        return self._memory.hit(identity, limit)
+
+    async def _hit(self, identity: str, limit: int) -> Window:
+        key = f"ratelimit:{self.window_s}:{limit}:{identity}"
+        member = f"{self._tag}-{next(self._seq)}"
+        allowed, count, reset_ms = await self._shared(keys=[key], args=[self.window_s * 1000, limit, member])
+        return Window(limit, max(0, limit - int(count)), max(1, math.ceil(int(reset_ms) / 1000)), bool(allowed))
 
     def client_address(self, peer: str | None, forwarded_for: str | None) -> str:
         """The caller's address: the peer, unless the peer is a trusted proxy; then the

@@ -1,5 +1,6 @@
 """What needs no Ray: production refuses to start without a key secret, the command that
-makes the first key, and X-Forwarded-For believed only from a trusted proxy."""
+makes the first key, X-Forwarded-For believed only from a trusted proxy, and rate limits
+(in memory, and shared by two replicas through a real redis-server)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,30 @@ def test_without_redis_the_window_moves_in_memory_and_idle_callers_are_forgotten
     time.sleep(1.05)
     windows.hit("ip:b", 2)  # the fourth hit since the last sweep: "ip:a" has been idle a whole window
     assert set(windows._times) == {"ip:b"}
+
+
+def test_replicas_sharing_redis_share_one_window_and_an_unreachable_redis_falls_back_to_memory(redis_url):
+    settings = Settings(redis_url=redis_url, rate_limit_max=3, rate_limit_window_s=2)
+    one, two = RateLimiter(settings), RateLimiter(settings)  # two ingress replicas
+    caller = f"ip:203.0.113.{os.getpid() % 250}"
+
+    async def run():
+        first = [await (one if k % 2 else two).hit(caller, ()) for k in range(4)]
+        other = await one.hit(caller + "9", ())
+        await asyncio.sleep(2.1)
+        later = await two.hit(caller, ())
+        return first, other, later
+
+    first, other, later = asyncio.run(run())
+    assert [w.allowed for w in first] == [True, True, True, False]
+    assert [w.remaining for w in first] == [2, 1, 0, 0] and 0 < first[-1].reset_s <= 2
+    assert other.allowed and other.remaining == 2  # another caller has its own window
+    assert later.allowed and later.remaining == 2  # the window moved on
+
+    down = RateLimiter(Settings(redis_url="redis://127.0.0.1:1/0", rate_limit_max=1, rate_limit_window_s=60))
+    answers = asyncio.run(_hits(down, "ip:a", 2))
+    assert [w.allowed for w in answers] == [True, False]  # counted in this replica instead
+
+
+async def _hits(limiter, caller, n):
+    return [await limiter.hit(caller, ()) for _ in range(n)]
