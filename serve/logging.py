@@ -9,8 +9,9 @@ only warnings and errors go to stdout; every line still goes to the file. The fi
 written in batches: a warning or an error at once (with what came before it), other lines
 within `FLUSH_S` seconds, so an access line costs no system call of its own. While a
 request is served, every line carries its context (request id, path, method, user):
-the ingress opens it with `request_context()` and anything on the way adds to it with
-`annotate()`. Only the fields named here are ever written, never a request's text.
+the ingress opens it (`request_context()`, or `open_context()` in its middleware) and
+anything on the way adds to it with `annotate()`; its access line is `access()`, built
+once. Only the fields named here are ever written, never a request's text.
 """
 
 from __future__ import annotations
@@ -44,12 +45,26 @@ _LEVELS = {"WARNING": "warn", "CRITICAL": "error"}
 _request: contextvars.ContextVar[dict | None] = contextvars.ContextVar("writing_request", default=None)
 
 
+_second: tuple[int | None, str] = (None, "")  # the last whole second formatted, and its text
+
+
+def timestamp(when: float) -> str:
+    """`when` (time.time()) as ISO 8601 in UTC to the millisecond, the date and time
+    formatted once a second: "2025-01-31T12:00:00.123+00:00"."""
+    global _second
+    second, micros = divmod(round(when * 1_000_000), 1_000_000)
+    formatted = _second  # one read: another thread may format the next second meanwhile
+    if formatted[0] != second:
+        formatted = _second = (second, datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"))
+    return f"{formatted[1]}.{micros // 1000:03d}+00:00"
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         if "_json" in record.__dict__:  # formatted once for every handler
             return record.__dict__["_json"]
         entry = {
-            "timestamp": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "timestamp": timestamp(record.created),
             "level": _LEVELS.get(record.levelname, record.levelname.lower()),
             "message": record.getMessage(),
         }
@@ -69,6 +84,40 @@ def request_context(**fields) -> Iterator[dict]:
         yield _request.get()
     finally:
         _request.reset(token)
+
+
+def open_context(fields: dict) -> contextvars.Token:
+    """`request_context` without the context manager, for the ingress's middleware:
+    `fields` is the context until `close_context(token)`."""
+    return _request.set(fields)
+
+
+def close_context(token: contextvars.Token) -> None:
+    _request.reset(token)
+
+
+def access(message: str, context: dict) -> None:
+    """One INFO line with `context` (the request's, with its route, status and latency):
+    the same JSON line the logger writes, built once, with no LogRecord for the batched
+    files (a replica's only handler at INFO)."""
+    logger = _logger
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    line = record = None
+    for handler in logger.handlers:
+        if logging.INFO < handler.level:
+            continue
+        if line is None:
+            entry = {"timestamp": timestamp(time.time()), "level": "info", "message": message,
+                     "context": {key: context[key] for key in _CONTEXT_KEYS if context.get(key) is not None}}
+            line = json.dumps(entry, default=str)
+        if type(handler) is BatchedFile and not handler.filters:
+            handler.add(line)
+            continue
+        if record is None:
+            record = logger.makeRecord(logger.name, logging.INFO, __file__, 0, message, (), None)
+            record._json = line
+        handler.handle(record)
 
 
 def annotate(**fields) -> None:
@@ -91,6 +140,9 @@ def log_directory(wanted: str) -> Path:
     fallback.mkdir(parents=True, exist_ok=True)
     logging.getLogger(LOGGER_NAME).warning("log directory %s is not writable; writing log files to %s", wanted, fallback)
     return fallback
+
+
+_logger = logging.getLogger(LOGGER_NAME)
 
 
 def get_logger(settings: Settings | None = None) -> logging.Logger:
@@ -144,6 +196,16 @@ class BatchedFile(logging.handlers.RotatingFileHandler):
                 self._write()
         except Exception:
             self.handleError(record)
+
+    def add(self, line: str) -> None:
+        """A line already formatted, below WARNING (written within FLUSH_S seconds)."""
+        try:
+            with self.lock:
+                self._pending.append(line + "\n")
+                if len(self._pending) >= FLUSH_LINES:
+                    self._write()
+        except Exception:
+            self.handleError(logging.makeLogRecord({"msg": line}))
 
     def flush(self) -> None:
         self.acquire()

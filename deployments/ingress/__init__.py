@@ -1,29 +1,26 @@
 """Ingress: the HTTP face of the graph (FastAPI under @serve.ingress).
 
 One module per API family (writing, languagetool, operations); the replica's state
-and the request path's logic are in `service`. Every error leaves in one shape: JSON
+and the request path's logic are in `service`; what every request passes through once is
+`edge`. Every error leaves in one shape: JSON
 `{"error": {...}}`, or LanguageTool's plain text under /v2/.
 """
 
-import time
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from ray import serve
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from deployments.ingress import admin, documents, fallback, languagetool, metrics, operations, writing
-from deployments.ingress.auth import SettingsMiddleware
-from deployments.ingress.deps import request_id
+from deployments.ingress.auth import document_keys
+from deployments.ingress.edge import Edge, error_response
 from deployments.ingress.service import Ingress as IngressService
-from serve.errors import BadRequest, ServiceError, Unprocessable, error_body
-from serve.logging import get_logger, request_context
-from serve.metrics import observe_request
+from serve.errors import BadRequest, ServiceError, Unprocessable
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -35,59 +32,8 @@ app = FastAPI(
 app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
 for module in (writing, documents, languagetool, operations, fallback, metrics, admin):
     app.include_router(module.router)
-
-
-class Observed:
-    """Every request: its log context, one access log line, the request metrics; an
-    unexpected failure is logged with its stack and answered in the one error shape.
-    (Plain ASGI, as are the other middlewares: Starlette's `@app.middleware("http")`
-    runs each request through an extra task and memory streams.)"""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        request, started, status = Request(scope), time.perf_counter(), [500]
-        request.state.started = started  # analytics events time the request from here
-
-        async def send_status(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            await send(message)
-
-        with request_context(requestId=request_id(request), path=request.url.path, method=request.method) as context:
-            try:
-                await self.app(scope, receive, send_status)
-            except Exception as exc:
-                get_logger().error("unhandled error: %s", type(exc).__name__, exc_info=exc)
-                answer = error_response(request, ServiceError("the server failed to answer; the request id identifies the logs"))
-                await answer(scope, receive, send_status)
-            seconds = time.perf_counter() - started
-            route = _route(scope)
-            context.update(route=route, status=status[0], latencyMs=round(seconds * 1000, 2))
-            get_logger().info("%s %s %s", request.method, route, status[0])
-        observe_request(route, request.method, status[0], seconds)
-
-
-app.add_middleware(SettingsMiddleware)
-app.add_middleware(fallback.RefuseWhileDraining)
-app.add_middleware(Observed)
-
-
-def _route(scope: dict) -> str:
-    """The matched route's template, so label values stay few: "/v1/documents/{document_id}", "/static"."""
-    if "route" in scope:
-        return scope["route"].path
-    return "/static" if isinstance(scope.get("endpoint"), StaticFiles) else "unmatched"
-
-
-def error_response(request: Request, exc: ServiceError) -> Response:
-    """The one error shape: LanguageTool's plain text under /v2/, JSON elsewhere."""
-    if request.url.path.removeprefix(request.scope.get("root_path", "")).startswith("/v2/"):  # also under a route prefix
-        return PlainTextResponse(f"Error: {exc.message}", status_code=exc.status, headers=exc.headers())
-    return JSONResponse(error_body(exc.code, exc.message, request_id(request)), status_code=exc.status, headers=exc.headers())
+app.add_middleware(Edge)  # log context, access line, metrics, draining, CORS, RateLimit-* headers: one pass (edge.py)
+app.openapi = lambda: document_keys(FastAPI.openapi(app), app.routes)  # `require` reads the key headers itself
 
 
 @app.exception_handler(ServiceError)

@@ -1,6 +1,5 @@
-"""Who is calling and how much they may: the `caller` dependency, role checks with the
-rate limit, and the two middlewares that read the replica's settings (CORS, and the
-RateLimit-* headers on every answer).
+"""Who is calling and how much they may: the `caller` dependency, and role checks with the
+rate limit (the RateLimit-* headers go on every answer in `edge`, with CORS).
 
 A key arrives as `Authorization: Bearer KEY` or `X-API-Key: KEY`, and on /v2/ also as
 LanguageTool's `apiKey` form field (with `username`, which must then be the key's
@@ -12,10 +11,9 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request, Security
+from fastapi.encoders import jsonable_encoder
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from starlette.datastructures import Headers
-from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from deployments.ingress.deps import ingress_of
 from deployments.ingress.service import Ingress
@@ -72,13 +70,11 @@ def require(role: str):
     it), then answers 403 unless the caller has `role`; gives the Caller (also left on
     `request.state.caller` for routes that declare it only at the router)."""
 
-    async def has_role(
-        request: Request,
-        bearer: HTTPAuthorizationCredentials | None = Security(_bearer),
-        header_key: str | None = Security(_header),
-    ) -> Caller:
-        api = ingress_of(request.app)  # not a dependency: each one costs FastAPI a resolution per request
-        who = await identify(request, api, bearer, header_key)
+    async def has_role(request: Request) -> Caller:
+        # The replica and both key headers are read here, not as dependencies: each one costs
+        # FastAPI a resolution per request (`document_keys` puts the schemes in the schema).
+        api = ingress_of(request.app)
+        who = await identify(request, api, await _bearer(request), await _header(request))
         peer = request.client.host if request.client else None
         identity = f"key:{who.key_id}" if who.key_id else f"ip:{api.limiter.client_address(peer, request.headers.get('x-forwarded-for'))}"
         window = await api.limiter.hit(identity, who.roles)
@@ -92,45 +88,25 @@ def require(role: str):
         request.state.caller = who
         return who
 
+    has_role.reads_keys = True
     return Depends(has_role)
 
 
-class SettingsMiddleware:
-    """CORS from the replica's settings (Starlette's CORSMiddleware, built once per
-    replica), and the RateLimit-* headers `require` left on the request, on every answer."""
+def document_keys(schema: dict, routes) -> dict:
+    """The OpenAPI schema with both key schemes on every operation behind `require`, as
+    FastAPI writes them for `Security` dependencies (which `require` reads without)."""
+    schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+    for scheme in (_bearer, _header):
+        schemes.setdefault(scheme.scheme_name, jsonable_encoder(scheme.model, by_alias=True, exclude_none=True))
+    for route in iter_route_contexts(routes):
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema or not _reads_keys(route.dependant):
+            continue
+        for method in route.methods:
+            operation = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
+            if operation is not None:
+                operation.setdefault("security", [{_bearer.scheme_name: []}, {_header.scheme_name: []}])
+    return schema
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-        self._cors: tuple[Ingress, CORSMiddleware] | None = None
 
-    def _with_cors(self, api: Ingress) -> CORSMiddleware:
-        if self._cors is None or self._cors[0] is not api:
-            settings = api.settings
-            cors = CORSMiddleware(
-                self.app,
-                allow_origins=settings.cors_origins,
-                allow_methods=settings.cors_methods,
-                allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
-                expose_headers=["X-Request-ID", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
-                max_age=600,
-            )
-            self._cors = (api, cors)
-        return self._cors[1]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        app = scope["app"]
-        api = ingress_of(app)
-        state = scope.setdefault("state", {})
-
-        async def send_with_limits(message: Message) -> None:
-            if message["type"] == "http.response.start" and "rate_limit" in state:
-                message["headers"] = [*message.get("headers", []),
-                                      *((k.lower().encode(), v.encode()) for k, v in state["rate_limit"].items())]
-            await send(message)
-
-        cors = self._with_cors(api)
-        origin = Headers(scope=scope).get("origin")
-        allowed = origin is None or cors.is_allowed_origin(origin)  # a stranger's preflight gets no CORS headers at all
-        await (cors if allowed else self.app)(scope, receive, send_with_limits)
+def _reads_keys(dependant) -> bool:
+    return getattr(dependant.call, "reads_keys", False) or any(_reads_keys(d) for d in dependant.dependencies)

@@ -1,14 +1,11 @@
-"""FallbackMode over HTTP (GET/PUT /v1/admin/fallback), and refusing new work while draining."""
+"""FallbackMode over HTTP (GET/PUT /v1/admin/fallback). Refusing new work while draining is `edge`'s."""
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from fastapi import APIRouter, Depends
 
 from deployments.fallback import FallbackChange, FallbackMode
 from deployments.ingress.auth import require
-from deployments.ingress.deps import current, ingress_of
+from deployments.ingress.deps import current
 from deployments.ingress.service import Ingress
-from serve.errors import Unavailable
 from serve.schemas import error_responses
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=error_responses(400, 401, 403, 422, 429))
@@ -38,18 +35,3 @@ async def put_fallback(change: FallbackChange, api: Ingress = Depends(current)) 
     await api.fallback.update(mode=mode)
     api.log.warning("fallback mode set to %s", mode.wire())
     return await fallback_view(api)
-
-
-class RefuseWhileDraining:
-    """While the serve command drains, new requests get 503 with Retry-After; those already in go on."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] != "/healthz" and ingress_of(scope["app"]).fallback.draining:
-            from deployments.ingress import error_response  # the package imports this module
-
-            answer = error_response(Request(scope), Unavailable("the service is shutting down; retry shortly", retry_after=5))
-            return await answer(scope, receive, send)
-        await self.app(scope, receive, send)

@@ -149,3 +149,22 @@ def test_language_auto_checks_english_and_refuses_other_languages_by_name(servic
     german = client.post("/v1/suggestions", json={"text": "Das ist der Hund.", "language": "auto"})
     assert german.status_code == 422, german.text
     assert german.json()["error"]["code"] == "unsupported_language" and "German" in german.json()["error"]["message"]
+
+
+def test_an_allowed_origin_reads_the_rate_limit_headers_and_a_stranger_gets_no_cors(tmp_path):
+    origin = "https://editor.example"
+    api = Ingress(Settings(cors_origins=[origin], rate_limit_max=5, log_dir=str(tmp_path)), FakeHandle(Engines()), FakeHandle(Rules()))
+    app.dependency_overrides[current] = lambda: api
+    try:
+        with TestClient(app) as client:
+            plain = client.post("/v1/suggestions", json={"text": "Thsi is it."})
+            browser = client.post("/v1/suggestions", json={"text": "Thsi is it."}, headers={"Origin": origin})
+            stranger = client.post("/v1/suggestions", json={"text": "Thsi is it."}, headers={"Origin": "https://evil.example"})
+    finally:
+        app.dependency_overrides.clear()
+    assert [r.status_code for r in (plain, browser, stranger)] == [200, 200, 200]
+    assert [r.headers["RateLimit-Remaining"] for r in (plain, browser, stranger)] == ["4", "3", "2"]
+    assert plain.headers["Vary"] == "Origin" and "access-control-allow-origin" not in plain.headers
+    assert browser.headers["Access-Control-Allow-Origin"] == origin and browser.headers["Vary"] == "Origin"
+    assert "ratelimit-remaining" in browser.headers["Access-Control-Expose-Headers"].lower()
+    assert not any(name.startswith("access-control-") for name in stranger.headers) and "vary" not in stranger.headers
