@@ -148,7 +148,7 @@ def _plural(noun: str) -> bool:
 
 def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
     """Determiner + noun + verb at the start of a clause: "My parents was", "The cat sleep all day",
-    "This point affect the city" (not "This time make sure": an imperative after a time or way)."""
+    "This rule apply to all" (not "This time make sure": an imperative after a time or way)."""
     if x.w not in _NOUN_DETERMINERS or x.nxt2 is None or (x.w in ("this", "that") and x.nxt in _WHEN_OR_HOW):
         return
     if not (x.at_start or x.prev in G.clause_openers or not c.linked(i - 1)):
@@ -269,6 +269,7 @@ def there_is_many(c: Checker, i: int, x: Ctx) -> None:
 
 
 _LEND = {"borrow", "borrows", "borrowed", "borrowing"}
+_BECOME = frozenset({"become", "becomes", "became", "becoming", "get", "gets", "got", "getting", "much", "even", "far"})
 _NOUN_DETERMINERS = G.np_determiners | {"this", "that"}
 _WHEN_OR_HOW = frozenset("time times way day night morning evening week weekend month year summer winter spring autumn fall semester term step round".split())
 _MASS_SUBJECTS = G.uncountable - G.collective - G.irregular_plurals - {"deer", "fish", "sheep"}
@@ -283,7 +284,8 @@ def mass_noun_agreement(c: Checker, i: int, x: Ctx) -> None:
     third = G.third_person.get(x.nxt)
     if third and c.toks[i][2][1:].islower():
         c.tok_edit(i + 1, third, f"The verb does not agree with '{c.toks[i][2]}'. Did you mean '{{repl}}'?", _rule_name(i, x))
-_BECOME = frozenset({"become", "becomes", "became", "becoming", "get", "gets", "got", "getting", "much", "even", "far"})
+
+
 # Each rule with the words (token i, lower case) that can trigger it; a token no rule names is skipped.
 _RULES = (
     (articles.a_an, {"a", "an"}),

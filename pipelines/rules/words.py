@@ -24,10 +24,15 @@ def _load(name: str) -> SimpleNamespace:
 
 SPELLING = _load("spelling")
 GRAMMAR = _load("grammar")
-_VERBS = dict(line.split() for line in (DATA / "verbs.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+def _lines(name: str) -> list[str]:
+    """The entries of a text file in `data/`: one a line, `#` lines are comments."""
+    return [line for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+
+
+_VERBS = dict(line.split() for line in _lines("verbs.txt"))
 GRAMMAR.third_person = {**_VERBS, **GRAMMAR.third_person}  # the hand-made table wins where both have a verb
 GRAMMAR.verb_only = frozenset(_VERBS) | frozenset(_VERBS.values())  # words that cannot be nouns: "transmit", "attracts"
-GRAMMAR.adjectives = frozenset(line for line in (DATA / "adjectives.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+GRAMMAR.adjectives = frozenset(_lines("adjectives.txt"))
 GRAMMAR.base_of_third = {third: base for base, third in GRAMMAR.third_person.items() if third}  # "needs" -> "need"
 ARTICLES = _load("articles")
 STYLE = _load("style")
@@ -37,8 +42,7 @@ COLLOCATIONS = _load("collocations")
 
 @lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
-    lines = (DATA / "known_words.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line for line in lines if line and not line.startswith("#"))
+    return frozenset(_lines("known_words.txt"))
 
 
 @lru_cache(maxsize=8)
