@@ -59,6 +59,11 @@ def timestamp(when: float) -> str:
     return f"{formatted[1]}.{micros // 1000:03d}+00:00"
 
 
+def _context_of(fields: dict) -> dict:
+    """The context fields a log line carries: only those named in `_CONTEXT_KEYS`, and set."""
+    return {key: fields[key] for key in _CONTEXT_KEYS if fields.get(key) is not None}
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         if "_json" in record.__dict__:  # formatted once for every handler
@@ -70,8 +75,7 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             entry["stack"] = "".join(traceback.format_exception(*record.exc_info))
-        fields = {**(_request.get() or {}), **record.__dict__}
-        entry["context"] = {key: fields[key] for key in _CONTEXT_KEYS if fields.get(key) is not None}
+        entry["context"] = _context_of({**(_request.get() or {}), **record.__dict__})
         record._json = json.dumps(entry, default=str)
         return record._json
 
@@ -79,11 +83,12 @@ class JsonFormatter(logging.Formatter):
 @contextmanager
 def request_context(**fields) -> Iterator[dict]:
     """The context every log line written while the block runs carries (and tasks it starts)."""
-    token = _request.set(dict(fields))
+    context = dict(fields)
+    token = open_context(context)
     try:
-        yield _request.get()
+        yield context
     finally:
-        _request.reset(token)
+        close_context(token)
 
 
 def open_context(fields: dict) -> contextvars.Token:
@@ -109,7 +114,7 @@ def access(message: str, context: dict) -> None:
             continue
         if line is None:
             entry = {"timestamp": timestamp(time.time()), "level": "info", "message": message,
-                     "context": {key: context[key] for key in _CONTEXT_KEYS if context.get(key) is not None}}
+                     "context": _context_of(context)}
             line = json.dumps(entry, default=str)
         if type(handler) is BatchedFile and not handler.filters:
             handler.add(line)
