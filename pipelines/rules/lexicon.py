@@ -43,11 +43,16 @@ def _rows() -> list[list[str]]:
         return list(csv.reader(f))
 
 
+def _forms(row: list[str]) -> set[str]:
+    """Every inflected form in a table row (lower case): "went", "gone", "going", "goes"."""
+    return {form.lower() for cell in row[2:] for form in cell.split("/") if form}
+
+
 def verb_only() -> dict[str, str]:
     rows = _rows()
     other = set()  # every form of every noun, adjective and adverb, and every other verb's past and -ing forms
     for row in rows:
-        forms = {form.lower() for cell in row[2:] for form in cell.split("/") if form}
+        forms = _forms(row)
         if row[1] != "verb":
             other |= forms | {row[0].lower()}
         else:
@@ -71,7 +76,7 @@ def adjective_only() -> list[str]:
     other = set()  # every form of every noun, verb and adverb
     for row in rows:
         if row[1] != "adj":
-            other |= {form.lower() for cell in row[2:] for form in cell.split("/") if form} | {row[0].lower()}
+            other |= _forms(row) | {row[0].lower()}
     words, pairs = dictionary(), bigrams()
     return sorted(
         COMMON_ADJECTIVES
