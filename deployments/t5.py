@@ -61,6 +61,7 @@ class Batcher:
     def __init__(self, run: Callable[[list[list[int]]], list[str]], max_items: int, max_tokens: int):
         self.run, self.max_items, self.max_tokens = run, max_items, max_tokens
         self.batches = self.items = self.largest = 0
+        self.busy_s = 0.0  # seconds the model spent on batches: busy_s over wall time is its utilisation
         self._groups: deque[deque[tuple[list[int], asyncio.Future]]] = deque()
         self._worker: asyncio.Task | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="t5")
@@ -84,10 +85,12 @@ class Batcher:
                 continue
             self.batches, self.items, self.largest = self.batches + 1, self.items + len(batch), max(self.largest, len(batch))
             metrics.t5_batch(len(batch), sum(len(group) for group in self._groups))
+            started = time.perf_counter()
             try:  # the model releases the GIL: the event loop keeps taking requests meanwhile
                 outputs = await loop.run_in_executor(self._executor, self.run, [ids for ids, _ in batch])
             except Exception as exc:
                 outputs = [exc] * len(batch)
+            self.busy_s += time.perf_counter() - started
             for (_, future), output in zip(batch, outputs):
                 if not future.done():
                     future.set_exception(output) if isinstance(output, Exception) else future.set_result(output)
@@ -194,7 +197,7 @@ class T5:
         return {
             "backend": model and model.backend, "compute_type": model and model.compute_type, "device": model and model.device,
             "batches": batcher.batches if batcher else 0, "items": batcher.items if batcher else 0,
-            "largest_batch": batcher.largest if batcher else 0,
+            "largest_batch": batcher.largest if batcher else 0, "busy_seconds": round(batcher.busy_s, 3) if batcher else 0.0,
         }
 
     def _require_batcher(self) -> Batcher:

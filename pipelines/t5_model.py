@@ -109,6 +109,9 @@ class TransformersT5(T5Model):
         import torch
 
         encoded = self.tokenizer.pad({"input_ids": batch}, return_tensors="pt").to(self.device)
+        # Denormal floats flushed to zero: x86 CPUs compute with them in slow microcode.
+        # The flag is per thread, so it is set on the thread the model runs on.
+        torch.set_flush_denormal(True)
         with torch.inference_mode():
             output = self.model.generate(**encoded, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens or None,
                                          do_sample=False, num_beams=1)

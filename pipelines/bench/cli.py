@@ -8,7 +8,9 @@ competes for the CPU):
   peers     FastAPI apps without Ray: naive (a thread per request), serial (one worker
             thread), queue (an asyncio queue batching on one worker thread); each backend
   rules     the rule engine's words per second on a long document
-  graph     T5 corrections through HTTP and the whole graph, each backend, 1/8/32 callers
+  graph     T5 corrections through HTTP and the whole graph, each backend, 1/8/32 callers,
+            in rounds that also time the queue peer and the ceiling beside the graph (the
+            targets read each round's own ratios: this VM's speed drifts within the hour)
   cache     cache hit versus miss through HTTP, in-replica versus Redis
   growth    latency and memory as the text grows (100, 1,000, 10,000 words)
 

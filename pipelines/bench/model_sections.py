@@ -43,29 +43,40 @@ def usable_backends(plan: Plan) -> tuple[tuple[str, str], ...]:
     return tuple(usable)
 
 
+def ceiling_prompts(plan: Plan) -> list[str]:
+    # The texts the graph sections send (fresh, so as long as theirs), taken in turn: a call's
+    # time is then what a request of the graph's would cost, not one sentence's.
+    return [plan.prompt.format(text=sentence(fresh(i))) for i in range(4 * plan.batch)]
+
+
+def ceiling(model, plan: Plan, prompts: list[str]) -> dict[str, dict]:
+    """`model.generate` in-process at batch 1 and at the served batch size."""
+    out = {}
+    for size in sorted({1, plan.batch}):
+        turn = itertools.count()
+
+        def call(size: int = size) -> None:
+            start = next(turn) * size % len(prompts)
+            model.generate((prompts + prompts)[start : start + size], plan.new_tokens, plan.new_tokens)
+
+        calls, seconds = _timed(call, 3, 1.0 if plan.quick else 8.0)
+        out[f"batch_{size}"] = {"batch": size, "calls": calls, "items_per_s": round(calls * size / seconds, 2),
+                                "ms_per_call": round(seconds / calls * 1000, 1), "compute_type": model.compute_type}
+    return out
+
+
 def bench_ceiling(plan: Plan) -> None:
     """Each backend's `generate` in-process at batch 1 and at the served batch size."""
     from pipelines.t5_model import load as load_model
 
-    # The texts the graph sections send (fresh, so as long as theirs), taken in turn: a call's
-    # time is then what a request of the graph's would cost, not one sentence's.
-    prompts = [plan.prompt.format(text=sentence(fresh(i))) for i in range(4 * plan.batch)]
+    prompts = ceiling_prompts(plan)
     out = plan.results.setdefault("ceiling", {})
     for backend, compute_type in plan.backends:
         model = load_model(plan.model, backend, plan.device, compute_type, plan.threads)
         model.generate(prompts[:2], plan.new_tokens, plan.new_tokens)  # warm-up
-        for size in sorted({1, plan.batch}):
-            turn = itertools.count()
-
-            def call(size: int = size) -> None:
-                start = next(turn) * size % len(prompts)
-                model.generate((prompts + prompts)[start : start + size], plan.new_tokens, plan.new_tokens)
-
-            calls, seconds = _timed(call, 3, 1.0 if plan.quick else 8.0)
-            entry = {"batch": size, "calls": calls, "items_per_s": round(calls * size / seconds, 2),
-                     "ms_per_call": round(seconds / calls * 1000, 1), "compute_type": model.compute_type}
-            out.setdefault(backend, {})[f"batch_{size}"] = entry
-            print(f"  ceiling  {backend:12} {model.compute_type:13} batch {size:<3} {entry['items_per_s']:8.2f} items/s "
+        out[backend] = ceiling(model, plan, prompts)
+        for entry in out[backend].values():
+            print(f"  ceiling  {backend:12} {model.compute_type:13} batch {entry['batch']:<3} {entry['items_per_s']:8.2f} items/s "
                   f"{entry['ms_per_call']:8.1f} ms per call", flush=True)
 
 
@@ -92,23 +103,26 @@ def bench_peers(plan: Plan) -> None:
     """Each peer app on each backend, at one caller and at the most."""
     for backend, compute_type in plan.backends:
         for kind in PEERS:
-            env = dict(os.environ, PEER_KIND=kind, PEER_MODEL_PATH=plan.model, PEER_BACKEND=backend,
-                       PEER_COMPUTE_TYPE=compute_type, PEER_THREADS=str(plan.threads), PEER_BATCH=str(plan.batch),
-                       PEER_NEW_TOKENS=str(plan.new_tokens), PEER_PROMPT=plan.prompt)
-            port, proc = _start_peer(env)
+            port, proc = start_peer(plan, backend, compute_type, kind)
             try:
                 for c in sorted({min(plan.concurrencies), max(plan.concurrencies)}):
-                    summary = load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(fresh(i))}, c, plan.requests(c),
-                                   plan.time_limit_s, warmup=2)
-                    plan.row("peer", f"peer: {kind}", summary, backend=backend, peer=kind)
+                    plan.row("peer", f"peer: {kind}", load_peer(plan, port, c), backend=backend, peer=kind)
             finally:
-                _stop(proc)
+                stop_peer(proc)
 
 
-def _start_peer(env: dict) -> tuple[int, subprocess.Popen]:
+def load_peer(plan: Plan, port: int, concurrency: int) -> dict:
+    return load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(fresh(i))}, concurrency, plan.requests(concurrency),
+                plan.time_limit_s, warmup=2)
+
+
+def start_peer(plan: Plan, backend: str, compute_type: str, kind: str) -> tuple[int, subprocess.Popen]:
     """A peer under uvicorn on a free port, once it answers; another port if someone took that one."""
     import httpx
 
+    env = dict(os.environ, PEER_KIND=kind, PEER_MODEL_PATH=plan.model, PEER_BACKEND=backend,
+               PEER_COMPUTE_TYPE=compute_type, PEER_THREADS=str(plan.threads), PEER_BATCH=str(plan.batch),
+               PEER_NEW_TOKENS=str(plan.new_tokens), PEER_PROMPT=plan.prompt)
     for _ in range(3):
         port = free_port()
         proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "pipelines.bench.peers:app", "--host", "127.0.0.1",
@@ -117,11 +131,11 @@ def _start_peer(env: dict) -> tuple[int, subprocess.Popen]:
                    300, "peer app")
         if proc.poll() is None:
             return port, proc
-        _stop(proc)
+        stop_peer(proc)
     raise RuntimeError("the peer app would not start")
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_peer(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(30)

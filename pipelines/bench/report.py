@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 MOST = 32  # callers at which throughput targets are read
@@ -27,30 +28,59 @@ def _target(target: str, want: str, measured: float | None, ok) -> dict:
     return {"target": target, "want": want, "measured": measured, "met": None if measured is None else bool(ok(measured))}
 
 
-def targets(results: dict) -> list[dict]:
-    """Each target with its measured value (None when its section did not run)."""
-    names = [b for b, _ in results.get("backends", [])]
-    graph = {b: find(results, "graph", "graph", MOST, b) for b in names}
+def _paired(results: dict, backend: str) -> list[dict]:
+    """Per round of the graph section: the graph rows by callers, the queue peer and the ceiling
+    timed beside them."""
     out = []
-    if "transformers" in graph and "ctranslate2" in graph:
+    for entry in results.get("rounds", {}).get(backend, []):
+        n = entry["round"]
+        rows = [r for r in results.get("rows", []) if r.get("round") == n and r.get("backend") == backend]
+        out.append({"ceiling": entry["ceiling"], "graph": {r["concurrency"]: r for r in rows if r["section"] == "graph"},
+                    "queue": next((r for r in rows if r["section"] == "paired"), None)})
+    return out
+
+
+def _median(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 2) if values else None
+
+
+def _graph_rps(results: dict, backend: str) -> float | None:
+    return _median([p["graph"].get(MOST, {}).get("rps") for p in _paired(results, backend)])
+
+
+def targets(results: dict) -> list[dict]:
+    """Each target with its measured value (None when its section did not run). Ratios against the
+    queue peer and the ceiling are the median over rounds of each round's own ratio."""
+    names = [b for b, _ in results.get("backends", [])]
+    batch = results.get("t5_config", {}).get("max_batch_size")
+    out = []
+    if "transformers" in names and "ctranslate2" in names:
         out.append(_target(f"ctranslate2 graph / transformers graph, {MOST} callers", ">= 2x",
-                           _ratio(_get(graph["ctranslate2"], "rps"), _get(graph["transformers"], "rps")), lambda v: v >= 2))
+                           _ratio(_graph_rps(results, "ctranslate2"), _graph_rps(results, "transformers")), lambda v: v >= 2))
     for b in names:
-        serial, queue = (find(results, "peer", f"peer: {k}", MOST, b) for k in ("serial", "queue"))
-        lone, ceiling = find(results, "graph", "graph", 1, b), results.get("ceiling", {}).get(b, {})
-        batch = results.get("t5_config", {}).get("max_batch_size")
+        serial, pairs = find(results, "peer", "peer: serial", MOST, b), _paired(results, b)
+
+        def per_round(fn) -> float | None:
+            values = []
+            for p in pairs:
+                try:
+                    values.append(fn(p))
+                except (KeyError, TypeError, ZeroDivisionError):
+                    pass
+            return _median(values)
+
         out += [
-            _target(f"[{b}] graph / serial peer, {MOST} callers", ">= 3x", _ratio(_get(graph[b], "rps"), _get(serial, "rps")),
+            _target(f"[{b}] graph / serial peer, {MOST} callers", ">= 3x", _ratio(_graph_rps(results, b), _get(serial, "rps")),
                     lambda v: v >= 3),
-            _target(f"[{b}] graph / queue peer, {MOST} callers", ">= 1.0x", _ratio(_get(graph[b], "rps"), _get(queue, "rps")),
-                    lambda v: v >= 1.0),
+            _target(f"[{b}] graph / queue peer, {MOST} callers", ">= 1.0x",
+                    per_round(lambda p: p["graph"][MOST]["rps"] / p["queue"]["rps"]), lambda v: v >= 1.0),
             _target(f"[{b}] graph p99 / queue peer p99, {MOST} callers", "<= 1.0",
-                    _ratio(_get(graph[b], "p99_ms"), _get(queue, "p99_ms")), lambda v: v <= 1.0),
+                    per_round(lambda p: p["graph"][MOST]["p99_ms"] / p["queue"]["p99_ms"]), lambda v: v <= 1.0),
             _target(f"[{b}] 1 caller: graph p50 - in-process batch-1 call, ms", "<= 15",
-                    round(lone["p50_ms"] - ceiling["batch_1"]["ms_per_call"], 1) if lone and "batch_1" in ceiling else None,
-                    lambda v: v <= 15),
+                    per_round(lambda p: p["graph"][1]["p50_ms"] - p["ceiling"]["batch_1"]["ms_per_call"]), lambda v: v <= 15),
             _target(f"[{b}] serving efficiency: graph / in-process batch {batch}", ">= 0.8",
-                    _ratio(_get(graph[b], "rps"), ceiling.get(f"batch_{batch}", {}).get("items_per_s")), lambda v: v >= 0.8),
+                    per_round(lambda p: p["graph"][MOST]["rps"] / p["ceiling"][f"batch_{batch}"]["items_per_s"]), lambda v: v >= 0.8),
         ]
     for cache in ("in-replica", "redis"):
         out.append(_target(f"cache hit p50 ({cache}), ms", "< 5", _get(find(results, "cache", f"{cache}: hit"), "p50_ms"),
@@ -64,7 +94,7 @@ def table(results: dict) -> str:
     head = f"| {'section':8} | {'case':24} | {'backend':12} | {'conc':>4} | {'ok':>4} | {'err':>3} | {'req/s':>8} | {'p50 ms':>8} | {'p99 ms':>8} |"
     lines = [head, "|" + "|".join("-" * len(cell) for cell in head.split("|")[1:-1]) + "|"]
     for r in results.get("rows", []):
-        case = r["case"] + (f" (batch {r['mean_batch']})" if r.get("mean_batch") else "")
+        case = r["case"] + (f" (batch {r['mean_batch']})" if r.get("mean_batch") else "") + (f" r{r['round'] + 1}" if "round" in r else "")
         lines.append(f"| {r['section']:8} | {case:24} | {r.get('backend', ''):12} | {r['concurrency']:>4} | {r['ok']:>4} | "
                      f"{r['errors']:>3} | {r['rps']:>8.2f} | {r['p50_ms']:>8.1f} | {r['p99_ms']:>8.1f} |")
     for backend, sizes in results.get("ceiling", {}).items():
@@ -106,7 +136,8 @@ def chart(results: dict, path: Path) -> None:
                  fontsize=10)
     for ax, backend in zip(axes[0], backends):
         for case, style in (("graph", "o-"), ("peer: queue", "^--"), ("peer: serial", "s:"), ("peer: naive", "x:")):
-            pts = sorted((r["concurrency"], r["rps"]) for r in rows if r["case"] == case and r.get("backend") == backend)
+            pts = sorted((r["concurrency"], r["rps"]) for r in rows if r["case"] == case and r.get("backend") == backend
+                         and r["section"] != "paired" and r.get("round", 0) == 0)  # one point per callers
             if pts:
                 ax.plot(*zip(*pts), style, label=case)
         batch = results.get("t5_config", {}).get("max_batch_size")

@@ -8,6 +8,7 @@ import tracemalloc
 from pathlib import Path
 
 from pipelines.bench.load import CpuShare, load
+from pipelines.bench.model_sections import ceiling, ceiling_prompts, load_peer, start_peer, stop_peer
 from pipelines.bench.workloads import Plan, document, fresh, t5_body
 from serve.local import RedisServer, call_deployment, deploy, free_port, shipped_deployments
 
@@ -54,18 +55,47 @@ def t5_stats() -> dict:
 
 
 def bench_graph(plan: Plan, port: int) -> None:
-    """T5 corrections through HTTP and the whole graph, each backend, 1 to 32 callers."""
+    """T5 corrections through HTTP and the whole graph, each backend, 1 to 32 callers.
+
+    Each round also times the queue peer and the in-process ceiling right beside the graph
+    (in alternating order), so the ratios the targets read compare figures taken within a
+    minute or two: this VM's speed drifts by a quarter over an hour, more than the gaps
+    being measured. The sections before Ray started keep their own figures."""
+    from pipelines.t5_model import load as load_model
+
+    prompts = ceiling_prompts(plan)
     for backend, compute_type in plan.backends:
         url = deploy_bench(plan, port, backend, compute_type) + "/v1/suggestions"
-        for c in plan.concurrencies:
-            load(url, t5_body, 1, 2, plan.time_limit_s)  # warm-up, outside the batch counts
-            before = t5_stats()
-            with CpuShare() as cpu:
-                summary = load(url, t5_body, c, plan.requests(c), plan.time_limit_s)
-            after = t5_stats()
-            batches, items = after["batches"] - before["batches"], after["items"] - before["items"]
-            plan.row("graph", "graph", summary, backend=backend, compute_type=after["compute_type"],
-                     mean_batch=round(items / batches, 2) if batches else None, cpu_percent=cpu.top())
+        model = load_model(plan.model, backend, plan.device, compute_type, plan.threads)
+        model.generate(prompts[:2], plan.new_tokens, plan.new_tokens)  # warm-up
+        peer_port, peer = start_peer(plan, backend, compute_type, "queue")
+        rounds = plan.results.setdefault("rounds", {}).setdefault(backend, [])
+        try:
+            for n in range(plan.rounds):
+                steps = [lambda: rounds.append({"round": n, "ceiling": ceiling(model, plan, prompts)}),
+                         lambda: _graph_rows(plan, url, backend, n),
+                         lambda: plan.row("paired", "peer: queue", load_peer(plan, peer_port, max(plan.concurrencies)),
+                                          backend=backend, peer="queue", round=n)]
+                for step in steps if n % 2 == 0 else steps[::-1]:
+                    step()
+        finally:
+            stop_peer(peer)
+        del model
+
+
+def _graph_rows(plan: Plan, url: str, backend: str, n: int) -> None:
+    for c in plan.concurrencies:
+        load(url, t5_body, 1, 2, plan.time_limit_s)  # warm-up, outside the batch counts
+        before = t5_stats()
+        with CpuShare() as cpu:
+            summary = load(url, t5_body, c, plan.requests(c), plan.time_limit_s)
+        after = t5_stats()
+        batches, items = after["batches"] - before["batches"], after["items"] - before["items"]
+        busy = after["busy_seconds"] - before["busy_seconds"]
+        plan.row("graph", "graph", summary, backend=backend, compute_type=after["compute_type"], round=n,
+                 mean_batch=round(items / batches, 2) if batches else None,
+                 model_ms_per_batch=round(busy / batches * 1000, 1) if batches else None,
+                 model_busy_share=round(busy / summary["seconds"], 2) if summary["seconds"] else None, cpu_percent=cpu.top())
 
 
 def bench_cache(plan: Plan, port: int, workdir: Path) -> None:

@@ -73,6 +73,11 @@ class Plan:
         return max(8, 2 * concurrency) if self.quick else max(48, 8 * concurrency)
 
     @property
+    def rounds(self) -> int:
+        """Rounds of graph, queue peer and ceiling side by side (see serve_sections.bench_graph)."""
+        return 1 if self.quick else 3
+
+    @property
     def time_limit_s(self) -> float:
         return 10.0 if self.quick else 40.0
 

@@ -32,6 +32,10 @@ def test_quick_bench_measures_both_backends_against_every_peer(tmp_path):
         assert {("graph", 1), ("graph", 32), ("peer: naive", 32), ("peer: serial", 32), ("peer: queue", 32)} <= cases
         busy = next(r for r in rows if r.get("backend") == backend and r["case"] == "graph" and r["concurrency"] == 32)
         assert busy["mean_batch"] > 1  # concurrent callers really shared batches
+        assert 0 < busy["model_busy_share"] <= 1.05 and busy["model_ms_per_batch"] > 0  # time inside the model, from the replica
+        paired = results["rounds"][backend][0]  # the queue peer and the ceiling timed beside the graph
+        assert paired["ceiling"]["batch_16"]["items_per_s"] > 0
+        assert any(r["section"] == "paired" and r.get("backend") == backend for r in rows)
         assert results["ceiling"][backend]["batch_16"]["items_per_s"] > 0
     assert results["parity"]["ctranslate2_float32"]["identical_share"] == 1.0
     assert {t["target"] for t in results["targets"] if t["met"] is None} == set()  # every target was measured
