@@ -11,10 +11,10 @@ confidence in English and that share of words.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from pipelines.rules import LANGUAGES
+from pipelines.rules.words import loaded_once
 
 # Variants the rules check, by code; `en` accepts every variant's spelling.
 VARIANTS = {
@@ -30,7 +30,7 @@ SURE = 0.5  # below this the n-grams cannot tell, and the text is taken as Engli
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-@functools.lru_cache(maxsize=1)
+@loaded_once
 def _detector():
     from lingua import LanguageDetectorBuilder
 

@@ -33,6 +33,7 @@ class LoadResult:
             "p95_ms": round(percentile(lat, 95), 2),
             "p99_ms": round(percentile(lat, 99), 2),
             "mean_ms": round(statistics.fmean(lat), 2) if lat else 0.0,
+            "max_ms": round(lat[-1], 2) if lat else 0.0,
             "first_error": self.first_error,
         }
 
@@ -56,9 +57,14 @@ async def run_load(
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
     timeout = aiohttp.ClientTimeout(total=max(120.0, time_limit_s * 2))
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        for i in range(warmup):  # untimed, different inputs from the measured ones
-            async with session.post(url, json=body(-1 - i)) as response:
-                await response.read()
+        async def warm(first: int) -> None:  # untimed, different inputs from the measured ones
+            for i in range(first, warmup, concurrency):
+                async with session.post(url, json=body(-1 - i)) as response:
+                    await response.read()
+
+        # Up to `concurrency` callers at once, so the timed run starts on open connections
+        # (as a client's pool would be) rather than opening them all in its first burst.
+        await asyncio.gather(*(warm(k) for k in range(min(concurrency, warmup))))
 
         next_index = 0
         deadline = time.perf_counter() + time_limit_s

@@ -12,7 +12,7 @@ import math
 import os
 
 from pipelines.rules.checker import P_GRAMMAR, P_SPELL, P_SPELL_MAP, Checker, match_case, norm
-from pipelines.rules.words import SPELLING, STYLE, known_words, variant
+from pipelines.rules.words import SPELLING, STYLE, known_words, loaded_once, variant
 from pipelines.vocabulary import Task
 
 APOS = "'\u2019"
@@ -56,7 +56,7 @@ _ES_STEMS = ("s", "x", "z", "ch", "sh", "o")
 _PREFIXES = ("un", "re", "pre", "non", "over", "under", "mis", "dis", "sub", "super", "inter", "multi", "micro", "auto", "co", "de", "anti", "post", "semi", "out", "up", "cross", "self", "counter", "hyper", "meta")
 
 
-@functools.lru_cache(maxsize=1)
+@loaded_once
 def speller():
     """SymSpell with the bundled English frequency dictionary, loaded once (~0.7 s)."""
     import symspellpy
@@ -155,7 +155,7 @@ def _penalty(word: str, cand: str, distance: int) -> float:
     return p
 
 
-@functools.lru_cache(maxsize=1)
+@loaded_once
 def bigrams() -> dict[str, int]:
     """Counts of word pairs ("of the": 13 billion) from SymSpell's bundled bigram list."""
     import symspellpy
@@ -214,7 +214,7 @@ def suggestions(low: str) -> tuple[tuple[str, float, int], ...]:
     return tuple(sorted(scored, key=lambda s: -s[1]))
 
 
-@functools.lru_cache(maxsize=1)
+@loaded_once
 def _common_by_start() -> dict[tuple[str, int], list[str]]:
     """Common dictionary words by (first letter, length), for the far-candidate search."""
     out: dict[tuple[str, int], list[str]] = {}
@@ -235,7 +235,7 @@ def _far(low: str) -> tuple[tuple[str, float, int], ...]:
     return tuple((w, 0.5 * math.log10(speller().words[w]) - 2.5, 3) for w in found)
 
 
-@functools.lru_cache(maxsize=8)
+@loaded_once
 def _known(language: str) -> frozenset[str]:
     spellings, words = variant(language)
     return frozenset(speller().words.keys() | known_words() | SPELLING.allow | words) - spellings.keys()

@@ -10,7 +10,8 @@ that other variants spell differently ("color" in en-US is "colour" in en-GB).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+import threading
+from functools import wraps
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -40,12 +41,32 @@ PUNCTUATION = _load("punctuation")
 COLLOCATIONS = _load("collocations")
 
 
-@lru_cache(maxsize=1)
+def loaded_once(fn):
+    """Cache a loader's result per arguments. Concurrent first callers (a thread pool's first
+    burst of requests) wait for one load instead of each building the same tables, which
+    under the GIL took a plain FastAPI app over a minute to answer its first 64 requests."""
+    values: dict = {}
+    lock = threading.RLock()
+
+    @wraps(fn)
+    def load(*args):
+        try:
+            return values[args]
+        except KeyError:
+            with lock:
+                if args not in values:
+                    values[args] = fn(*args)
+                return values[args]
+
+    return load
+
+
+@loaded_once
 def known_words() -> frozenset[str]:
     return frozenset(_lines("known_words.txt"))
 
 
-@lru_cache(maxsize=8)
+@loaded_once
 def variant(language: str) -> tuple[dict[str, str], frozenset[str]]:
     """For a language code: ({another variant's spelling: this variant's}, words only some variants have).
 
