@@ -1,5 +1,6 @@
 """A plural noun right before a singular verb: "endangered animals is" -> "animals are",
-"most of these systems runs" -> "systems run".
+"most of these systems runs" -> "systems run"; a relative clause after one person or thing:
+"a person who are" -> "a person who is".
 
 The noun must head its clause's subject: no 'of' or other preposition just before it ("the
 price of cars is" agrees with 'price'), no pronoun before it ("what he wants is": 'wants' is a
@@ -51,4 +52,27 @@ def _quantity_of(c: Checker, j: int) -> bool:
     return c.eff[j] == "of" and c.word_at(j - 1) in _QUANTITY_OF
 
 
-RULES = ((plural_noun_verb, _VERBS | set(G.base_of_third)),)
+_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it"})
+_SINGLE = frozenset({"a", "an", "every", "each", "another", "one"})
+_SINGULAR_VERB = {"are": "is", "were": "was", "have": "has", "do": "does", "don't": "doesn't", "aren't": "isn't", "weren't": "wasn't"}
+
+
+def relative_agreement(c: Checker, i: int, x) -> None:
+    """"a person who are capable" -> "a person who is capable": 'who'/'that' after 'a', 'every',
+    'each' and one listed count noun stands for that one noun. Not after a group noun ("a team who
+    are" is good British English) and not when 'that' could begin a clause of its own."""
+    from pipelines.rules.articles import A
+
+    k = i - 1
+    noun = c.word_at(k)
+    if x.nxt not in _SINGULAR_VERB or k - 1 < x.a or noun not in A.countable_nouns or noun in G.collective:
+        return
+    if c.word_at(k - 1) not in _SINGLE or not (c.linked(k - 1) and c.linked(k) and c.linked(i)) or not c.toks[k][2].islower():
+        return
+    if (x.nxt == "have" and x.nxt2 == "to") or x.nxt2 in _PRONOUNS:
+        return  # "have to" reads as its own verb; "told a friend that are you ...": a question, not a clause
+    c.tok_edit(i + 1, _SINGULAR_VERB[x.nxt], f"'{x.w}' stands for one {noun} here, so the verb should be '{{repl}}'.",
+               "SUBJECT_VERB_AGREEMENT")
+
+
+RULES = ((plural_noun_verb, _VERBS | set(G.base_of_third)), (relative_agreement, {"who", "that"}))

@@ -309,6 +309,9 @@ def test_no_article_where_the_noun_phrase_has_another_shape(text):
         ("All student must come.", "All students must come."),
         ("There are a lot of scientist who agree.", "There are a lot of scientists who agree."),
         ("When you be successful, you know it.", "When you are successful, you know it."),
+        ("We need a person who are capable of it.", "We need a person who is capable of it."),
+        ("Every student who have finished may leave.", "Every student who has finished may leave."),
+        ("He has a friend who don't like music.", "He has a friend who doesn't like music."),
     ],
 )
 def test_number_agreement_with_a_plural(text, expected):
@@ -328,6 +331,10 @@ def test_number_agreement_with_a_plural(text, expected):
         "This seems to work.",
         "It claims that is wrong.",
         "He is one of the students who is late.",
+        "We need a team who are ready to work.",
+        "I asked a friend that are you coming.",
+        "He is a person who is always late.",
+        "It is a problem that has to be solved.",
         "For some reason it failed.",
         "I stayed all day there.",
         "This sports car is red.",
