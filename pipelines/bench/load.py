@@ -19,6 +19,7 @@ class LoadResult:
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     first_error: str | None = None
+    warmup_seconds: float = 0.0
 
     def summary(self) -> dict:
         lat = sorted(self.latencies_ms)
@@ -28,6 +29,7 @@ class LoadResult:
             "ok": self.ok,
             "errors": self.errors,
             "seconds": round(self.seconds, 3),
+            "warmup_seconds": round(self.warmup_seconds, 3),
             "rps": round(self.ok / self.seconds, 2) if self.seconds else 0.0,
             "p50_ms": round(percentile(lat, 50), 2),
             "p95_ms": round(percentile(lat, 95), 2),
@@ -64,7 +66,9 @@ async def run_load(
 
         # Up to `concurrency` callers at once, so the timed run starts on open connections
         # (as a client's pool would be) rather than opening them all in its first burst.
+        warm_started = time.perf_counter()
         await asyncio.gather(*(warm(k) for k in range(min(concurrency, warmup))))
+        result.warmup_seconds = time.perf_counter() - warm_started
 
         next_index = 0
         deadline = time.perf_counter() + time_limit_s

@@ -113,7 +113,7 @@ def bench_peers(plan: Plan) -> None:
 
 def load_peer(plan: Plan, port: int, concurrency: int) -> dict:
     return load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(fresh(i))}, concurrency, plan.requests(concurrency),
-                plan.time_limit_s, warmup=2)
+                plan.time_limit_s, warmup=concurrency)  # every caller's connection opened before timing
 
 
 def start_peer(plan: Plan, backend: str, compute_type: str, kind: str) -> tuple[int, subprocess.Popen]:

@@ -87,15 +87,15 @@ def _graph_rows(plan: Plan, url: str, backend: str, n: int) -> None:
     for c in plan.concurrencies:
         load(url, t5_body, 1, 2, plan.time_limit_s)  # warm-up, outside the batch counts
         before = t5_stats()
-        with CpuShare() as cpu:
-            summary = load(url, t5_body, c, plan.requests(c), plan.time_limit_s)
+        with CpuShare() as cpu:  # the warm-up opens every caller's connection (and is in the model's counts)
+            summary = load(url, t5_body, c, plan.requests(c), plan.time_limit_s, warmup=c)
         after = t5_stats()
         batches, items = after["batches"] - before["batches"], after["items"] - before["items"]
-        busy = after["busy_seconds"] - before["busy_seconds"]
+        busy, wall = after["busy_seconds"] - before["busy_seconds"], summary["seconds"] + summary["warmup_seconds"]
         plan.row("graph", "graph", summary, backend=backend, compute_type=after["compute_type"], round=n,
                  mean_batch=round(items / batches, 2) if batches else None,
                  model_ms_per_batch=round(busy / batches * 1000, 1) if batches else None,
-                 model_busy_share=round(busy / summary["seconds"], 2) if summary["seconds"] else None, cpu_percent=cpu.top())
+                 model_busy_share=round(busy / wall, 2) if wall else None, cpu_percent=cpu.top())
 
 
 def bench_cache(plan: Plan, port: int, workdir: Path) -> None:
