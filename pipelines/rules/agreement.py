@@ -10,7 +10,7 @@ verb), no -ing word before it ("understanding concepts and ideas is"), and Engli
 from __future__ import annotations
 
 from pipelines.rules.checker import Checker
-from pipelines.rules.words import GRAMMAR as G
+from pipelines.rules.words import ARTICLES, GRAMMAR as G
 
 PLURAL_VERB_RATIO = 3
 _NUMBERS = G.plural_quantifiers - {"these", "those", "many", "several", "various", "numerous", "few", "both"}
@@ -54,18 +54,16 @@ def _quantity_of(c: Checker, j: int) -> bool:
 
 _PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it"})
 _SINGLE = frozenset({"a", "an", "every", "each", "another", "one"})
-_SINGULAR_VERB = {"are": "is", "were": "was", "have": "has", "do": "does", "don't": "doesn't", "aren't": "isn't", "weren't": "wasn't"}
+_SINGULAR_VERB = {plural: singular for singular, plural in G.singular_verb_to_plural.items()}  # "are" -> "is"
 
 
 def relative_agreement(c: Checker, i: int, x) -> None:
     """"a person who are capable" -> "a person who is capable": 'who'/'that' after 'a', 'every',
     'each' and one listed count noun stands for that one noun. Not after a group noun ("a team who
     are" is good British English) and not when 'that' could begin a clause of its own."""
-    from pipelines.rules.articles import A
-
     k = i - 1
     noun = c.word_at(k)
-    if x.nxt not in _SINGULAR_VERB or k - 1 < x.a or noun not in A.countable_nouns or noun in G.collective:
+    if x.nxt not in _SINGULAR_VERB or k - 1 < x.a or noun not in ARTICLES.countable_nouns or noun in G.collective:
         return
     if c.word_at(k - 1) not in _SINGLE or not (c.linked(k - 1) and c.linked(k) and c.linked(i)) or not c.toks[k][2].islower():
         return
