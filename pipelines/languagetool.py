@@ -77,6 +77,7 @@ RULES: dict[str, LTRule] = {
     "PUNCTUATION_PARAGRAPH_END": LTRule("No punctuation at the end of a paragraph", "typographical", *_PUNCTUATION),
     "DOUBLE_PUNCTUATION": LTRule("Two consecutive dots or commas", "typographical", *_PUNCTUATION),
     "THINK_COMMA": LTRule("Comma before a 'that' clause", "typographical", *_PUNCTUATION),
+    "SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA": LTRule("Comma after a linking adverb at the start of a sentence", "typographical", *_PUNCTUATION),
     "INTRO_PHRASE_COMMA": LTRule("Comma after an introductory phrase", "style", *_PUNCTUATION, "Hint"),
     "WHITESPACE_RULE": LTRule("Whitespace repetition (bad formatting)", "whitespace", *_TYPOGRAPHY),
     "COMMA_PARENTHESIS_WHITESPACE": LTRule("Use of whitespace before comma and before/after parentheses", "whitespace", *_TYPOGRAPHY),

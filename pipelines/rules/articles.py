@@ -82,6 +82,8 @@ def a_an(c, i: int, x) -> None:
 _BE_AFTER_PRONOUN = frozenset({"is", "was"})
 _PRONOUNS = frozenset({"it", "this", "that", "he", "she"})
 _NOT_AFTER_BE = frozenset({"isn't", "wasn't"})
+_DEGREE = frozenset({"very", "really", "quite", "pretty"})
+BEFORE_ROLE = frozenset({"without", "as", "into"})  # "without guide", "as student", "into good university"
 _BEFORE_SAME = frozenset({"is", "are", "was", "were", "be", "not", "look", "looks", "looked", "remain", "remains", "stay", "stays"})
 
 
@@ -92,13 +94,19 @@ def missing_article(c, i: int, x) -> None:
         x.w in A.before_countable
         or x.w in ("it's", "that's")
         or (x.w in _BE_AFTER_PRONOUN and x.prev in _PRONOUNS)
+        or (x.w in ("am", "was") and x.prev == "i")  # "when I was freshman"
+        or x.w in BEFORE_ROLE
         or (x.w in _NOT_AFTER_BE and x.prev in _PRONOUNS)  # "this isn't problem"
         or (x.w == "not" and x.prev in _BE_AFTER_PRONOUN and c.word_at(i - 2) in _PRONOUNS and c.linked(i - 2))  # "it is not problem"
     ):
         return
     k = i + 1
-    if x.nxt in A.article_adjectives and x.nxt2 in A.countable_nouns and c.linked(i + 1):
-        k = i + 2
+    if x.nxt in _DEGREE and x.nxt2 in A.article_adjectives and c.linked(i + 1):
+        k = i + 2  # "is very good advantage"
+    if c.word_at(k) in A.article_adjectives and c.word_at(k + 1) in A.countable_nouns and c.linked(k):
+        k += 1
+    elif k > i + 1:
+        return
     if c.eff[k] not in A.countable_nouns:
         return
     from pipelines.rules.grammar import _noun_ends_phrase
@@ -107,6 +115,8 @@ def missing_article(c, i: int, x) -> None:
         return
     if c.word_at(k + 1) == "of" and c.linked(k):
         return  # "the job of", not "a job of"
+    if c.eff[k] == "way" and c.word_at(k + 1) in G.comparatives | {"too"}:
+        return  # "it is way better": an adverb
     first = c.toks[i + 1][2]
     article = "an" if needs_an(first, c.eff[i + 1]) else "a"
     c.tok_edit(i + 1, f"{article} {c.eff[i + 1] if c.eff[i + 1] != c.low[i + 1] else first}", "A singular noun needs an article here: '{repl}'.", "MISSING_ARTICLE")

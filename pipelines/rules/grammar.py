@@ -148,30 +148,35 @@ def _plural(noun: str) -> bool:
 
 def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
     """Determiner + noun + verb at the start of a clause: "My parents was", "The cat sleep all day",
-    "This rule apply to all" (not "This time make sure": an imperative after a time or way)."""
+    "This rule apply to all", "The teacher always say", "A good teacher help" (not "This time
+    make sure": an imperative after a time or way)."""
     if x.w not in _NOUN_DETERMINERS or x.nxt2 is None or (x.w in ("this", "that") and x.nxt in _WHEN_OR_HOW):
         return
     if not (x.at_start or x.prev in G.clause_openers or not c.linked(i - 1)):
         return  # "parking their cars is": the noun phrase is an object, not the subject
     from pipelines.rules.spelling import dictionary
 
-    noun_word = c.toks[i + 1][2]
-    noun, verb = x.nxt, x.nxt2
-    if not noun_word.islower() or c.hyphenated(i + 1) or c.hyphenated(i + 2) or noun in G.not_plural or noun in G.group_words or noun in G.modals:
+    n = i + 2 if x.nxt in ARTICLE_ADJECTIVES and c.linked(i + 1) and c.word_at(i + 3) is not None and c.linked(i + 2) else i + 1  # the noun
+    noun_word, noun, v = c.toks[n][2], c.eff[n], n + 1  # v: the verb's token
+    verb = c.word_at(v)
+    if verb in _FREQUENCY and c.linked(v) and (c.word_at(v + 1) in G.third_person or c.word_at(v + 1) in G.singular_verb_to_plural):
+        v, verb = v + 1, c.word_at(v + 1)  # "Our teacher always say"
+    if not noun_word.islower() or c.hyphenated(n) or c.hyphenated(n + 1) or noun in G.not_plural or noun in G.group_words or noun in G.modals:
         return
-    if x.w not in ("this", "that", "every", "each") and _plural(noun) and (verb in G.singular_verb_to_plural or verb in G.base_of_third):
-        if verb not in G.singular_verb_to_plural and not _verb_follows(c, i + 2, c.word_at(i + 3) if c.linked(i + 2) else None):
+    after = c.word_at(v + 1) if c.linked(v) else None
+    if x.w not in _SINGULAR_DETERMINERS and _plural(noun) and (verb in G.singular_verb_to_plural or verb in G.base_of_third):
+        if verb not in G.singular_verb_to_plural and not _verb_follows(c, v, after):
             return
         right = G.singular_verb_to_plural.get(verb) or G.base_of_third[verb]
-        c.tok_edit(i + 2, right, f"'{noun_word}' is plural, so the verb should be '{{repl}}'.", _rule_name(i, x))
+        c.tok_edit(v, right, f"'{noun_word}' is plural, so the verb should be '{{repl}}'.", _rule_name(i, x))
     elif verb in G.third_person and G.third_person[verb] and x.w not in ("these", "those"):
         if noun in G.collective or noun in G.irregular_plurals or noun.endswith("s") or noun not in dictionary() or len(noun) < 3:
             return
-        if noun in G.too_adj or noun in G.its_adj:
+        if noun in G.too_adj or noun in G.its_adj or noun in ARTICLE_ADJECTIVES:
             return  # an adjective: "the long walk"
-        if not c.linked(i + 1) or not _verb_follows(c, i + 2, c.word_at(i + 3) if c.linked(i + 2) else None):
+        if not c.linked(n) or not _verb_follows(c, v, after):
             return
-        c.tok_edit(i + 2, G.third_person[verb], f"The verb does not agree with '{noun_word}'. Did you mean '{{repl}}'?", _rule_name(i, x))
+        c.tok_edit(v, G.third_person[verb], f"The verb does not agree with '{noun_word}'. Did you mean '{{repl}}'?", _rule_name(i, x))
 
 
 def _plural_of(noun: str) -> str | None:
@@ -187,12 +192,17 @@ def _plural_of(noun: str) -> str | None:
     return form if form in words else None
 
 
+# Words that cannot continue a noun phrase: a determiner opens the next one ("many new employee
+# every year"), a past verb or a comparative follows its subject ("many student came", "many subject better")
+_STARTS_ANOTHER_PHRASE = G.np_determiners | G.clear_past | G.comparatives | {"a", "an", "this", "such", "like", "than", "not", "never", "always", "also", "all"}
+
+
 def _noun_ends_phrase(c: Checker, k: int) -> bool:
     """Token k is the last word of its noun phrase: punctuation, a verb or a function word follows."""
     if not c.linked(k):
         return True
     after = c.word_at(k + 1)
-    return after is None or after in G.noun_followers or after in G.modals
+    return after is None or after in G.noun_followers or after in G.modals or after in _STARTS_ANOTHER_PHRASE
 
 
 def noun_number(c: Checker, i: int, x: Ctx) -> None:
@@ -270,7 +280,10 @@ def there_is_many(c: Checker, i: int, x: Ctx) -> None:
 
 _LEND = {"borrow", "borrows", "borrowed", "borrowing"}
 _BECOME = frozenset({"become", "becomes", "became", "becoming", "get", "gets", "got", "getting", "much", "even", "far"})
-_NOUN_DETERMINERS = G.np_determiners | {"this", "that"}
+_NOUN_DETERMINERS = G.np_determiners | {"this", "that", "a", "an"}
+_SINGULAR_DETERMINERS = frozenset({"this", "that", "every", "each", "a", "an"})
+ARTICLE_ADJECTIVES = frozenset(articles.A.article_adjectives)
+_FREQUENCY = number._FREQUENCY
 _WHEN_OR_HOW = frozenset("time times way day night morning evening week weekend month year summer winter spring autumn fall semester term step round".split())
 _MASS_SUBJECTS = G.uncountable - G.collective - G.irregular_plurals - {"deer", "fish", "sheep"}
 
@@ -289,7 +302,7 @@ def mass_noun_agreement(c: Checker, i: int, x: Ctx) -> None:
 # Each rule with the words (token i, lower case) that can trigger it; a token no rule names is skipped.
 _RULES = (
     (articles.a_an, {"a", "an"}),
-    (articles.missing_article, articles.A.before_countable | {"is", "was", "it's", "that's", "not", "isn't", "wasn't"}),
+    (articles.missing_article, articles.A.before_countable | articles.BEFORE_ROLE | {"am", "is", "was", "it's", "that's", "not", "isn't", "wasn't"}),
     (articles.lot_same, {"lot", "long"} | articles._BEFORE_SAME),
     (pronoun_agreement, set(AGREE)),
     (base_form, G.modals | G.do_aux | {"not"}),

@@ -23,6 +23,7 @@ _ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"})
 _WHITESPACE = "COMMA_PARENTHESIS_WHITESPACE"
 _VERB_AFTER_SUBJECT = G.modals | G.be | G.do_aux | {"have", "has", "had", "can't", "won't", "wouldn't", "couldn't", "shouldn't"}
 _JOIN_FIRST = frozenset(pair.split()[0] for pair in SPELLING.joined_words)
+_INTRO_REQUIRED = frozenset(PU.intro_comma_required)
 _INTRO: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in sorted(PU.intro_phrases, key=lambda p: -len(p.split())):
     _INTRO.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
@@ -105,8 +106,12 @@ def punctuation(c: Checker) -> None:
 
 def intro_commas(c: Checker) -> None:
     """A comma after an introductory word or phrase: "For example the ..." -> "For example, the ...".
-    A style hint (clarity: /v2/check's picky level): edited English often leaves it out after a
-    short phrase, and flagging fluent text at the default level would be a false alarm."""
+
+    After a conjunctive adverb or a comment on the whole sentence ("However", "Moreover",
+    "Secondly", "In my opinion") the comma is required: a correction at the default level.
+    After the others it is a style hint (clarity: /v2/check's picky level): edited English often
+    leaves it out after a short phrase ("For example the bus ..."), and flagging fluent text at
+    the default level would be a false alarm."""
     low, text = c.low, c.text
     for sent in c.sentences:
         a = sent.a
@@ -122,7 +127,11 @@ def intro_commas(c: Checker) -> None:
             if phrase[0] == "hence" and nxt in ("the", "a", "an"):
                 break  # "Hence the name": a verbless clause, no comma
             s, e, word = c.toks[k - 1]
-            c.add(s, e - s, word + ",", Task.CLARITY, f"Put a comma after the introductory '{text[c.toks[a][0] : e]}'.", "INTRO_PHRASE_COMMA", P_PUNCT)
+            said = text[c.toks[a][0] : e]
+            if " ".join(phrase) in _INTRO_REQUIRED:
+                c.add(s, e - s, word + ",", Task.GRAMMAR, f"Put a comma after '{said}' at the start of a sentence.", "SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA", P_PUNCT)
+            else:
+                c.add(s, e - s, word + ",", Task.CLARITY, f"Put a comma after the introductory '{said}'.", "INTRO_PHRASE_COMMA", P_PUNCT)
             break
 
 

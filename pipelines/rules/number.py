@@ -15,6 +15,7 @@ _ADVERBS = frozenset({"also", "still", "only", "always", "really", "even", "usua
 _OPENERS = frozenset({"and", "but", "so", "because", "although", "though", "if", "when", "while", "since"})
 _NOT_BEFORE_MOST = frozenset({"the", "a", "for", "at", "its", "their", "his", "her", "our", "my", "your"})
 BIGRAM_RATIO = 5  # "most <plural>" must be this many times as common as "most <singular>"
+OF_PLURAL_RATIO = 1  # and "of <plural>" more common than "of <singular>" ("a lot of time" stays)
 PLURAL_VERB_RATIO = 3  # and "<noun> are" as "<noun> is" for a plural opening a sentence
 MIN_SINGULAR_COUNT = 1_000_000  # a sentence-initial plural: its singular must be a common word
 
@@ -167,7 +168,7 @@ def lot_of_plural(c: Checker, i: int, x) -> None:
     verb_after = after is not None and after.endswith("ed") and any(stem in G.third_person for stem in _stems(after))  # "a lot of worker worked"
     if plural is None or not (_noun_ends_phrase(c, i + 2) or after in _AFTER_NOUN_PHRASE or verb_after):
         return
-    if pairs.get(f"many {plural}", 0) > BIGRAM_RATIO * (1 + pairs.get(f"much {noun}", 0)) and pairs.get(f"of {plural}", 0) > 2 * pairs.get(f"of {noun}", 0):
+    if pairs.get(f"many {plural}", 0) > BIGRAM_RATIO * (1 + pairs.get(f"much {noun}", 0)) and pairs.get(f"of {plural}", 0) > OF_PLURAL_RATIO * pairs.get(f"of {noun}", 0):
         c.tok_edit(i + 2, plural, f"After '{x.w} of', use the plural '{{repl}}'.", "NOUN_NUMBER")
 
 

@@ -2,9 +2,10 @@
 "to safe the environment" -> "to save", "the adds" -> "the ads".
 
 A listed word is swapped for its look-alike only when neither it nor its neighbours have another
-fix, when English text never has the written word
-next to one of its neighbours but has the look-alike next to both, and the look-alike's pairs are
-at least `RATIO` times as common (the bigram counts that rank spelling candidates).
+fix, and English text (the bigram counts that rank spelling candidates) either never has the
+written word next to one of its neighbours but has the look-alike next to both, at least `RATIO`
+times as often, or never has the written word next to either neighbour but has the look-alike
+next to one of them at least `ONE_SIDE_COUNT` times ("heart decease" -> "heart disease").
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pipelines.rules.checker import P_GRAMMAR, Checker
 from pipelines.rules.words import GRAMMAR as G
 
 RATIO = 1000
+ONE_SIDE_COUNT = 1_000_000  # or: the written word is never beside either neighbour, the look-alike this often beside one
 
 
 def _touched(c: Checker) -> set[int]:
@@ -46,7 +48,8 @@ def check(c: Checker) -> None:
             continue  # the written word is at home here
         for alt in G.confused_words[word]:
             alt_before, alt_after = pairs.get(f"{prev} {alt}", 0), pairs.get(f"{alt} {nxt}", 0)
-            if alt_before and alt_after and alt_before * alt_after > RATIO * (1 + before) * (1 + after):
+            both = alt_before and alt_after and alt_before * alt_after > RATIO * (1 + before) * (1 + after)
+            if both or (before == after == 0 and max(alt_before, alt_after) >= ONE_SIDE_COUNT):
                 if touched is None:
                     touched = _touched(c)
                 if touched & {i - 1, i, i + 1}:

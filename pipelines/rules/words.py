@@ -32,7 +32,7 @@ def _lines(name: str) -> list[str]:
 
 _VERBS = dict(line.split() for line in _lines("verbs.txt"))
 GRAMMAR.third_person = {**_VERBS, **GRAMMAR.third_person}  # the hand-made table wins where both have a verb
-GRAMMAR.verb_only = frozenset(_VERBS) | frozenset(_VERBS.values())  # words that cannot be nouns: "transmit", "attracts"
+GRAMMAR.verb_only = frozenset(_VERBS) | frozenset(_VERBS.values()) | {"don't", "doesn't"}  # words that cannot be nouns: "transmit", "attracts"
 GRAMMAR.adjectives = frozenset(_lines("adjectives.txt"))
 GRAMMAR.base_of_third = {third: base for base, third in GRAMMAR.third_person.items() if third}  # "needs" -> "need"
 ARTICLES = _load("articles")
