@@ -169,6 +169,7 @@ def _print_jfleg(report: dict, verbose: bool) -> None:
     print(f"rule engine (en-US, default level) {engine[0]:.2f} +- {engine[1]:.2f}  ({engine[0] - source[0]:+.2f}; {report['changed']} sentences changed)")
     share = report["false_alarm_share"]
     print(f"false alarms on ref0: {len(report['false_alarms'])} of {report['sentences']} sentences ({100 * share:.1f} %)")
+    print(f"  of which every change is one another reference made to the same sentence: {report['false_alarms_another_reference_made']}")
     print("most common remaining misses (source -> ref0 differences left as they were), by family:")
     for name, count in report["misses"]:
         before, after = report["miss_examples"][name]
@@ -176,7 +177,8 @@ def _print_jfleg(report: dict, verbose: bool) -> None:
     if verbose:
         print("\nfalse alarms:")
         for text, edits in report["false_alarms"]:
-            print(f"  {edits} in: {text}")
+            shown = [(original, replacement, rule) + (() if made else ("no other reference makes it",)) for original, replacement, rule, made in edits]
+            print(f"  {shown} in: {text}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,8 @@ Each PTB-tokenised source sentence is detokenised, checked as `/v2/check` checks
 re-tokenised and scored with GLEU against the four references. The source goes through
 the same round trip without edits, so only the engine's edits differ between the two
 scores. False alarms: the share of `dev.ref0` sentences (fluent, human-corrected) that
-get any default-level match. Misses: source→reference differences (against `dev.ref0`)
+get any default-level match; of those, how many make only changes that another reference of
+the same sentence made (a mistake that annotator left and another fixed). Misses: source→reference differences (against `dev.ref0`)
 the engine left, counted by error family. Where the set has `dev.spellchecked.src` (the
 source after the enchant spell checker), it is scored too, with the source's round trip, as
 the plain spell-checker baseline the engine should beat.
@@ -79,6 +80,29 @@ def _differences(src: list[str], ref: list[str]):
             yield src[i1:i2], ref[j1:j2]
 
 
+def _contains(seq: list[str], part: list[str]) -> bool:
+    return any(seq[k : k + len(part)] == part for k in range(len(seq) - len(part) + 1))
+
+
+def _made_by_another(text: str, edit, others: list[list[str]]) -> bool:
+    """Does another reference of the same sentence make the change `edit` makes to `dev.ref0`?
+    Each changed span, with one neighbour on each side, is in that reference; or, for changed
+    words, the words written are and the words replaced are not ("experinces" -> "experiences"
+    where that annotator also rephrased around it)."""
+    before = [w.lower() for w in tokenise(text)]
+    after = [w.lower() for w in tokenise(apply_edits(text, [edit]))]
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        window, written, replaced = after[max(0, j1 - 1) : j2 + 1], after[j1:j2], before[i1:i2]
+        if not any(
+            _contains(ref, window) or (written and all(w.isalpha() for w in written) and _contains(ref, written) and not _contains(ref, replaced))
+            for ref in others
+        ):
+            return False
+    return True
+
+
 def evaluate(directory: str | Path, split: str = "dev") -> dict:
     root = Path(directory)
     raw = (root / f"{split}.src").read_text(encoding="utf-8").splitlines()
@@ -89,11 +113,12 @@ def evaluate(directory: str | Path, split: str = "dev") -> dict:
     hyps = [tokenise(t) for t in fixed]
     refs = [[line.split() for line in ref] for ref in refs_raw]
     alarms = []
-    for line in refs_raw[0]:
+    for i, line in enumerate(refs_raw[0]):
         text = detokenise(line)
         edits = [e for e in rules.check(text, CORRECTION_TASKS, "en-US")]
         if edits:
-            alarms.append((text, [(e.original, e.replacement, e.rule) for e in edits]))
+            others = [[w.lower() for w in refs[k][i]] for k in range(1, len(refs))]
+            alarms.append((text, [(e.original, e.replacement, e.rule, _made_by_another(text, e, others)) for e in edits]))
     spellchecked = root / f"{split}.spellchecked.src"
     baseline = None
     if spellchecked.exists():
@@ -117,6 +142,7 @@ def evaluate(directory: str | Path, split: str = "dev") -> dict:
         "changed": sum(1 for t, f in zip(texts, fixed) if t != f),
         "false_alarms": alarms,
         "false_alarm_share": len(alarms) / len(refs_raw[0]),
+        "false_alarms_another_reference_made": sum(1 for _, edits in alarms if all(e[3] for e in edits)),
         "misses": misses.most_common(10),
         "miss_examples": examples,
     }
