@@ -181,7 +181,33 @@ def be_base(c: Checker, i: int, x) -> None:
         c.add(s, e - s, repl, Task.GRAMMAR, f"Use the simple present '{repl}' (or '{x.w} {verb}ing').", "BE_BASEFORM", P_GRAMMAR)
 
 
+_FREQUENCY = frozenset("also always already often usually never sometimes".split())
+_NOT_MAIN_VERBS = G.be | G.modals | G.do_aux | {"have", "has", "had", "get", "gets", "got", "make", "makes", "made", "let", "lets", "help", "helps"}
+_OBJECT_START = G.determiners | {"another", "some", "many", "much", "more", "new", "important"}
+_BEFORE_BASE = G.modals | {"to", "i", "you", "we", "they"}
+
+
+def adverb_order(c: Checker, i: int, x) -> None:
+    """"plays also an important role" -> "also plays", "would like to buy always another one" ->
+    "always buy": a frequency adverb goes before a main verb, not between it and its object.
+    Only after a verb (a verb-only word, a third-person or clearly past form, or a base form after
+    'to', a modal or a subject pronoun) and before a determiner."""
+    verb = x.prev
+    if verb is None or x.nxt not in _OBJECT_START or verb in _NOT_MAIN_VERBS or not c.linked(i) or i - 1 in c.first_of_sentence:
+        return
+    before = c.word_at(i - 2) if c.linked(i - 2) else None
+    if before in G.determiners:
+        return  # "the plays": a noun
+    if not (verb in G.verb_only or verb in G.base_of_third or verb in G.clear_past or (verb in G.third_person and before in _BEFORE_BASE)):
+        return
+    s, _, verb_word = c.toks[i - 1]
+    e, adverb = c.toks[i][1], c.toks[i][2]
+    repl = f"{match_case(verb_word, adverb.lower())} {verb_word.lower() if verb_word[0].isupper() else verb_word}"
+    c.add(s, e - s, repl, Task.GRAMMAR, f"Put '{adverb.lower()}' before the verb: '{repl}'.", "ADVERB_WORD_ORDER", P_GRAMMAR)
+
+
 RULES = (
+    (adverb_order, _FREQUENCY),
     (be_base, _BE_PRESENT),
     (after_modal, set(_MODALS)),
     (after_to, {"to"}),

@@ -962,3 +962,20 @@ def test_a_noun_subject_agrees_across_an_adjective_or_a_frequency_adverb(text, e
 def test_a_look_alike_that_english_never_puts_beside_either_neighbour():
     assert fixed("The heart decease patients got better.") == "The heart disease patients got better."
     assert fixed("A rare disease patients fear is common.") == "A rare disease patients fear is common."
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The knowledge plays also an important role.", "The knowledge also plays an important role."),
+        ("Since they know already the rules, they win.", "Since they already know the rules, they win."),
+        ("We play often the same game.", "We often play the same game."),
+    ],
+)
+def test_a_frequency_adverb_goes_before_the_main_verb_not_before_its_object(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["It is also a problem.", "We can always buy another.", "They have already the tickets.", "The plays also the best."])
+def test_an_adverb_after_be_have_a_modal_or_a_noun_stays(text):
+    assert fixed(text) == text
