@@ -53,6 +53,10 @@ def article_plural(c: Checker, i: int, x) -> None:
     """"an experts in" -> "experts in", "a information" -> "information": 'a' or 'an' counts one thing."""
     if x.w not in ("a", "an") or x.prev in ("such", "what", "quite", "many"):
         return
+    if x.w == "a" and x.prev == "now" and x.nxt == "days" and c.linked(i - 1):
+        s, e, now = c.toks[i - 1][0], c.toks[i + 1][1], c.toks[i - 1][2]  # "Now a days" -> "Nowadays"
+        c.add(s, e - s, match_case(now, "nowadays"), Task.SPELLING, "'Nowadays' is one word.", "SPLIT_WORDS", P_GRAMMAR + 1)
+        return
     if _adjective(x.nxt) and x.nxt2 is not None and c.linked(i + 1) and _bare_plural(c, i + 2) and x.nxt2 not in A.never_after_a:
         s, e = c.toks[i][0], c.toks[i + 1][0]  # "a slow movements" -> "slow movements"
         c.add(s, e - s, "", Task.GRAMMAR, f"'{c.toks[i + 2][2]}' is plural: drop '{c.toks[i][2]}'.", "A_PLURAL", P_GRAMMAR + 1)

@@ -979,3 +979,8 @@ def test_a_frequency_adverb_goes_before_the_main_verb_not_before_its_object(text
 @pytest.mark.parametrize("text", ["It is also a problem.", "We can always buy another.", "They have already the tickets.", "The plays also the best."])
 def test_an_adverb_after_be_have_a_modal_or_a_noun_stays(text):
     assert fixed(text) == text
+
+
+def test_now_a_days_is_one_word():
+    assert fixed("Now a days, people work at home.") == "Nowadays, people work at home."
+    assert fixed("They work at home now a days.") == "They work at home nowadays."
