@@ -9,10 +9,10 @@ deployment in serve_config.yaml; changing it there reloads or resizes in place.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,6 +56,10 @@ class Batcher:
     input tokens (prompts x the longest). Each caller's prompts form a group and a
     batch takes from the groups in turn, so one long document's sentences share the
     model with short requests instead of all going first.
+
+    The worker thread takes each next batch itself as soon as the model is free, and hands
+    results back to the event loop: the model never waits for a busy event loop (the
+    replica's loop also runs Serve's work for every request) to start its next batch.
     """
 
     def __init__(self, run: Callable[[list[list[int]]], list[str]], max_items: int, max_tokens: int):
@@ -63,8 +67,8 @@ class Batcher:
         self.batches = self.items = self.largest = 0
         self.busy_s = 0.0  # seconds the model spent on batches: busy_s over wall time is its utilisation
         self._groups: deque[deque[tuple[list[int], asyncio.Future]]] = deque()
-        self._worker: asyncio.Task | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="t5")
+        self._ready = threading.Condition()
+        self._worker: threading.Thread | None = None
 
     async def generate(self, prompts: list[list[int]]) -> list[str]:
         if not prompts:
@@ -72,28 +76,36 @@ class Batcher:
         loop = asyncio.get_running_loop()
         group = deque((ids, loop.create_future()) for ids in prompts)
         futures = [future for _, future in group]
-        self._groups.append(group)
-        if self._worker is None or self._worker.done():
-            self._worker = loop.create_task(self._drain())
+        with self._ready:
+            self._groups.append(group)
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, name="t5-batches", daemon=True)
+                self._worker.start()
+            self._ready.notify()
         return list(await asyncio.gather(*futures))
 
-    async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
-        while self._groups:
-            batch = self._take()
+    def _work(self) -> None:
+        while True:
+            with self._ready:
+                while not self._groups:
+                    self._ready.wait()
+                batch = self._take()
+                waiting = sum(len(group) for group in self._groups)
             if not batch:
                 continue
             self.batches, self.items, self.largest = self.batches + 1, self.items + len(batch), max(self.largest, len(batch))
-            metrics.t5_batch(len(batch), sum(len(group) for group in self._groups))
+            metrics.t5_batch(len(batch), waiting)
             started = time.perf_counter()
             try:  # the model releases the GIL: the event loop keeps taking requests meanwhile
-                outputs = await loop.run_in_executor(self._executor, self.run, [ids for ids, _ in batch])
+                outputs = self.run([ids for ids, _ in batch])
             except Exception as exc:
                 outputs = [exc] * len(batch)
             self.busy_s += time.perf_counter() - started
             for (_, future), output in zip(batch, outputs):
-                if not future.done():
-                    future.set_exception(output) if isinstance(output, Exception) else future.set_result(output)
+                try:
+                    future.get_loop().call_soon_threadsafe(_settle, future, output)
+                except RuntimeError:
+                    pass  # that caller's event loop has closed: nobody waits for the answer
 
     def _take(self) -> list[tuple[list[int], asyncio.Future]]:
         batch, longest = [], 0
@@ -109,6 +121,11 @@ class Batcher:
                 batch.append((ids, future))
                 longest = max(longest, len(ids))
         return batch
+
+
+def _settle(future: asyncio.Future, output) -> None:
+    if not future.done():
+        future.set_exception(output) if isinstance(output, Exception) else future.set_result(output)
 
 
 class T5:

@@ -112,8 +112,23 @@ def bench_peers(plan: Plan) -> None:
 
 
 def load_peer(plan: Plan, port: int, concurrency: int) -> dict:
-    return load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(fresh(i))}, concurrency, plan.requests(concurrency),
-                plan.time_limit_s, warmup=concurrency)  # every caller's connection opened before timing
+    """A timed run against the peer, with its model's batches and busy time as the graph rows have them."""
+    import httpx
+
+    before = httpx.get(f"http://127.0.0.1:{port}/stats", timeout=10).json()
+    summary = load(f"http://127.0.0.1:{port}/fix", lambda i: {"text": sentence(fresh(i))}, concurrency, plan.requests(concurrency),
+                   plan.time_limit_s, warmup=concurrency)  # every caller's connection opened before timing
+    after = httpx.get(f"http://127.0.0.1:{port}/stats", timeout=10).json()
+    return summary | model_use(before, after, summary)
+
+
+def model_use(before: dict, after: dict, summary: dict) -> dict:
+    """Mean batch, model milliseconds per batch and the model's busy share of a timed run (warm-up included)."""
+    batches, items = after["batches"] - before["batches"], after["items"] - before["items"]
+    busy, wall = after["busy_seconds"] - before["busy_seconds"], summary["seconds"] + summary["warmup_seconds"]
+    return {"mean_batch": round(items / batches, 2) if batches else None,
+            "model_ms_per_batch": round(busy / batches * 1000, 1) if batches else None,
+            "model_busy_share": round(busy / wall, 2) if wall else None}
 
 
 def start_peer(plan: Plan, backend: str, compute_type: str, kind: str) -> tuple[int, subprocess.Popen]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
@@ -32,8 +33,17 @@ worker = ThreadPoolExecutor(max_workers=1)
 queue: asyncio.Queue = asyncio.Queue()
 
 
+stats = {"batches": 0, "items": 0, "busy_seconds": 0.0}  # the model's own time, as the T5 replica counts it
+
+
 def generate(prompts: list[str]) -> list[str]:
-    return model.generate(prompts, NEW_TOKENS, NEW_TOKENS)
+    started = time.perf_counter()
+    try:
+        return model.generate(prompts, NEW_TOKENS, NEW_TOKENS)
+    finally:
+        stats["batches"] += 1
+        stats["items"] += len(prompts)
+        stats["busy_seconds"] += time.perf_counter() - started
 
 
 async def batch_forever() -> None:
@@ -82,3 +92,8 @@ else:
 @app.get("/healthz")
 def healthz() -> dict:
     return {"status": "ok"}
+
+
+@app.get("/stats")
+def model_stats() -> dict:
+    return stats

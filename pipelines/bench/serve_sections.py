@@ -8,7 +8,7 @@ import tracemalloc
 from pathlib import Path
 
 from pipelines.bench.load import CpuShare, load
-from pipelines.bench.model_sections import ceiling, ceiling_prompts, load_peer, start_peer, stop_peer
+from pipelines.bench.model_sections import ceiling, ceiling_prompts, load_peer, model_use, start_peer, stop_peer
 from pipelines.bench.workloads import Plan, document, fresh, t5_body
 from serve.local import RedisServer, call_deployment, deploy, free_port, shipped_deployments
 
@@ -90,12 +90,8 @@ def _graph_rows(plan: Plan, url: str, backend: str, n: int) -> None:
         with CpuShare() as cpu:  # the warm-up opens every caller's connection (and is in the model's counts)
             summary = load(url, t5_body, c, plan.requests(c), plan.time_limit_s, warmup=c)
         after = t5_stats()
-        batches, items = after["batches"] - before["batches"], after["items"] - before["items"]
-        busy, wall = after["busy_seconds"] - before["busy_seconds"], summary["seconds"] + summary["warmup_seconds"]
-        plan.row("graph", "graph", summary, backend=backend, compute_type=after["compute_type"], round=n,
-                 mean_batch=round(items / batches, 2) if batches else None,
-                 model_ms_per_batch=round(busy / batches * 1000, 1) if batches else None,
-                 model_busy_share=round(busy / wall, 2) if wall else None, cpu_percent=cpu.top())
+        plan.row("graph", "graph", summary | model_use(before, after, summary), backend=backend, compute_type=after["compute_type"],
+                 round=n, cpu_percent=cpu.top())
 
 
 def bench_cache(plan: Plan, port: int, workdir: Path) -> None:
