@@ -35,6 +35,8 @@ def test_quick_bench_measures_both_backends_against_every_peer(tmp_path):
         assert 0 < busy["model_busy_share"] <= 1.05 and busy["model_ms_per_batch"] > 0  # time inside the model, from the replica
         paired = results["rounds"][backend][0]  # the queue peer and the ceiling timed beside the graph
         assert paired["ceiling"]["batch_16"]["items_per_s"] > 0
+        queue = next(r for r in rows if r.get("backend") == backend and r["case"] == "peer: queue" and r["concurrency"] == 32)
+        assert queue["mean_batch"] > 1 and queue["model_ms_per_batch"] > 0  # the peer's own model time, as the replica's
         assert any(r["section"] == "paired" and r.get("backend") == backend for r in rows)
         assert results["ceiling"][backend]["batch_16"]["items_per_s"] > 0
     assert results["parity"]["ctranslate2_float32"]["identical_share"] == 1.0
@@ -42,3 +44,16 @@ def test_quick_bench_measures_both_backends_against_every_peer(tmp_path):
 
     assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "| target | want | measured | met |" in proc.stdout
+
+
+def test_contention_times_the_model_alone_and_beside_other_work(tiny_t5, tmp_path):
+    out = tmp_path / "contention.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines.bench.contention", "--model", tiny_t5, "--backends", "ctranslate2", "--repeats", "1", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    (result,) = json.loads(out.read_text())["results"]
+    assert set(result["median_ms"]) == {"alone", "python thread", "memory process"}
+    assert all(ms > 0 for ms in result["median_ms"].values())
+    assert set(result["slowdown"]) == {"python thread", "memory process"}
