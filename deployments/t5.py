@@ -59,7 +59,9 @@ class Batcher:
 
     The worker thread takes each next batch itself as soon as the model is free, and hands
     results back to the event loop: the model never waits for a busy event loop (the
-    replica's loop also runs Serve's work for every request) to start its next batch.
+    replica's loop also runs Serve's work for every request) to start its next batch. An idle
+    worker is woken once the event loop has queued everything that arrived in the same turn,
+    so a burst that finds the model idle goes in one batch.
     """
 
     def __init__(self, run: Callable[[list[list[int]]], list[str]], max_items: int, max_tokens: int):
@@ -68,7 +70,10 @@ class Batcher:
         self.busy_s = 0.0  # seconds the model spent on batches: busy_s over wall time is its utilisation
         self._groups: deque[deque[tuple[list[int], asyncio.Future]]] = deque()
         self._ready = threading.Condition()
-        self._worker: threading.Thread | None = None
+        self._idle = True  # the worker waits to be woken (by `_wake`, on the event loop)
+        self._wake_pending = False  # a `_wake` is scheduled
+        self._worker = threading.Thread(target=self._work, name="t5-batches", daemon=True)
+        self._worker.start()
 
     async def generate(self, prompts: list[list[int]]) -> list[str]:
         if not prompts:
@@ -78,17 +83,24 @@ class Batcher:
         futures = [future for _, future in group]
         with self._ready:
             self._groups.append(group)
-            if self._worker is None:
-                self._worker = threading.Thread(target=self._work, name="t5-batches", daemon=True)
-                self._worker.start()
-            self._ready.notify()
+            wake = self._idle and not self._wake_pending
+            self._wake_pending = self._wake_pending or wake
+        if wake:  # after this loop turn: whatever else arrives in it joins the same batch
+            loop.call_soon(self._wake)
         return list(await asyncio.gather(*futures))
+
+    def _wake(self) -> None:
+        with self._ready:
+            self._idle = self._wake_pending = False
+            self._ready.notify()
 
     def _work(self) -> None:
         while True:
             with self._ready:
-                while not self._groups:
-                    self._ready.wait()
+                if not self._groups:  # nothing waits: idle until the event loop wakes it
+                    self._idle = True
+                    while self._idle:
+                        self._ready.wait()
                 batch = self._take()
                 waiting = sum(len(group) for group in self._groups)
             if not batch:
