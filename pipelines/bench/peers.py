@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -34,6 +35,7 @@ queue: asyncio.Queue = asyncio.Queue()
 
 
 stats = {"batches": 0, "items": 0, "busy_seconds": 0.0}  # the model's own time, as the T5 replica counts it
+stats_lock = threading.Lock()  # the naive peer's route threads call generate at once
 
 
 def generate(prompts: list[str]) -> list[str]:
@@ -41,9 +43,10 @@ def generate(prompts: list[str]) -> list[str]:
     try:
         return model.generate(prompts, NEW_TOKENS, NEW_TOKENS)
     finally:
-        stats["batches"] += 1
-        stats["items"] += len(prompts)
-        stats["busy_seconds"] += time.perf_counter() - started
+        with stats_lock:
+            stats["batches"] += 1
+            stats["items"] += len(prompts)
+            stats["busy_seconds"] += time.perf_counter() - started
 
 
 async def batch_forever() -> None:
