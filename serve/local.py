@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -51,10 +52,35 @@ def _haproxy_binary() -> str:
     return shutil.which("haproxy")
 
 
+_PICKED = range(20000, 32768)  # above Ray's worker ports (10002-19999), below Linux's usual ephemeral range
+
+
 def free_port() -> int:
+    """A port nothing listens on, for a server started later.
+
+    Taken at random from outside the kernel's ephemeral range where it can be: Ray's
+    processes bind port 0 as they start, and a port the kernel handed out here could be
+    handed to one of them before HAProxy or Redis binds it ("Address already in use")."""
+    ephemeral = _ephemeral_ports()
+    picked = [p for p in _PICKED if p not in ephemeral]
+    for port in random.sample(picked, min(len(picked), 50)):
+        with socket.socket() as s:
+            try:
+                s.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _ephemeral_ports() -> range:
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        return range(32768, 61000)  # Linux's default; macOS uses 49152-65535
+    return range(low, high + 1)
 
 
 def wait_until(check, timeout_s: float = 60.0, what: str = "condition") -> None:
