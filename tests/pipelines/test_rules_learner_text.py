@@ -201,6 +201,10 @@ def test_a_comma_after_an_introductory_phrase_is_a_style_hint_not_a_default_corr
         ("Moreover the bus is cheaper.", "Moreover, the bus is cheaper."),
         ("Secondly they are faster.", "Secondly, they are faster."),
         ("In my opinion it is too expensive.", "In my opinion, it is too expensive."),
+        ("Unfortunately we are individuals.", "Unfortunately, we are individuals."),
+        ("In this case a guide can help.", "In this case, a guide can help."),
+        ("Second the amount is large.", "Second, the amount is large."),
+        ("Finally the third cause is the weather.", "Finally, the third cause is the weather."),
     ],
 )
 def test_a_linking_adverb_opening_a_sentence_takes_its_comma_at_the_default_level(text, expected):
@@ -214,6 +218,8 @@ def test_a_linking_adverb_opening_a_sentence_takes_its_comma_at_the_default_leve
         "However much you save, prices rise.",
         "Hence the name.",
         "First impressions matter.",
+        "Second hand shops are cheap.",
+        "Unfortunately is an adverb.",
         "For example, the bus is cheaper.",
     ],
 )
@@ -802,7 +808,7 @@ def test_an_uncountable_noun_after_a_lot_of_stays(text):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("Luckily it is not problem for us.", "Luckily it is not a problem for us."), ("She isn't doctor, she is a nurse.", "She isn't a doctor, she is a nurse.")],
+    [("Luckily it is not problem for us.", "Luckily, it is not a problem for us."), ("She isn't doctor, she is a nurse.", "She isn't a doctor, she is a nurse.")],
 )
 def test_a_counted_noun_after_a_negated_be_takes_an_article(text, expected):
     assert fixed(text) == expected
