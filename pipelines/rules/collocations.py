@@ -11,7 +11,7 @@ from pipelines.rules.checker import Checker
 from pipelines.rules.words import COLLOCATIONS as CO
 
 # Forms that are nouns too ("the focus in", "a lack of"): only after a subject or a modal.
-_NOUN_TOO = frozenset({"focus", "lack", "mention", "return"})
+_NOUN_TOO = frozenset({"focus", "lack", "mention", "return", "trust"})
 _VERB_BEFORE = frozenset("i you we they he she it to can could will would should must might may not don't didn't never also often".split())
 _NUMBERS = frozenset("one two three four five six seven eight nine ten twenty fifty hundred half a an".split())
 _NOT_PLACES = frozenset({"home", "back", "there", "here", "abroad", "out", "away", "together", "alone", "first", "last", "the", "this", "that", "and"})
