@@ -32,6 +32,7 @@ def _run(c: Checker) -> list[Edit]:
         stops.think_comma(c)
         stops.capital_after_comma(c)
         stops.capital_pronoun(c)
+        stops.tag_question(c)
     if Task.TONE in tasks:
         style.tone(c)
     if Task.CONCISION in tasks:

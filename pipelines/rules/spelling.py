@@ -12,7 +12,7 @@ import math
 import os
 
 from pipelines.rules.checker import P_GRAMMAR, P_SPELL, P_SPELL_MAP, Checker, match_case, norm
-from pipelines.rules.words import SPELLING, STYLE, known_words, loaded_once, variant
+from pipelines.rules.words import GRAMMAR, SPELLING, STYLE, known_words, loaded_once, variant
 from pipelines.vocabulary import Task
 
 APOS = "'\u2019"
@@ -38,6 +38,8 @@ def _regularised(base: str) -> set[str]:
 # regularised past of every irregular verb unless the dictionary knows it ("bed", "seed", "lied").
 WRONG_FORMS: dict[str, str] = {**SPELLING.nonstandard_past, **SPELLING.wrong_forms}
 REGULARISED = {form: past for base, past in SPELLING.irregular_past.items() if base != "be" for form in _regularised(base)}
+# A comparative given a plural -s ("the cities were smallers"): adjectives take no plural.
+COMPARATIVE_PLURALS = {form + "s": form for form in GRAMMAR.comparative_forms}
 _SPECIAL = frozenset(SPELLING_MAP) | WRONG_FORMS.keys() | REGULARISED.keys()  # words with a fix of their own
 _ENDINGS = frozenset({"ion", "ions", "ing", "ings", "ness", "ment", "ments", "able", "ible", "ive", "ous", "est", "ism", "ist", "ity", "ize", "ise", "ful", "less", "ship", "hood", "al", "ly", "ed", "er", "ers", "es", "ic", "ish"})
 CONTEXT_WEIGHT = 0.1  # how much a candidate's fit with its neighbours counts against its own score
@@ -275,7 +277,7 @@ def _fixed_form(c: Checker, i: int) -> bool:
     """Wrong verb forms and words a lookup cannot fix ("alot", "dont"); True when handled."""
     s, e, word = c.toks[i]
     low = c.low[i]
-    right = WRONG_FORMS.get(low) or (REGULARISED.get(low) if not is_known(low, c.language) else None)
+    right = WRONG_FORMS.get(low) or ((REGULARISED.get(low) or COMPARATIVE_PLURALS.get(low)) if not is_known(low, c.language) else None)
     if right is not None:
         c.eff[i] = right
         c.add(s, e - s, match_case(word, right), Task.GRAMMAR, f"'{word}' is not a standard form. Did you mean '{right}'?", "IRREGULAR_FORM", P_GRAMMAR)

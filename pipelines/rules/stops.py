@@ -124,3 +124,18 @@ def capital_pronoun(c: Checker) -> None:
         if i < len(c.toks) and c.toks[i][0] == m.start() and i not in c.first_of_sentence:
             word = m.group()
             c.add(m.start(), len(word), word.lower(), Task.GRAMMAR, f"'{word}' is inside a sentence: write '{word.lower()}'.", "CAPITAL_PRONOUN", P_PUNCT)
+
+
+_TAG_QUESTION = re.compile(
+    r", (?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|can't|couldn't|wouldn't|shouldn't|haven't|hasn't|hadn't)"
+    r" (?:it|he|she|they|you|we|I|there)(\.)(?=\s*$|\s+[A-Z])",
+    re.IGNORECASE,
+)
+
+
+def tag_question(c: Checker) -> None:
+    """"It is nice, isn't it." -> "It is nice, isn't it?": a question tag ends with a question mark."""
+    text = c.text.replace("\u2019", "'")
+    for m in _TAG_QUESTION.finditer(text):
+        if not c.strict[m.start()]:
+            c.add(m.start(1), 1, "?", Task.GRAMMAR, "A question tag ends the sentence with a question mark.", "TAG_QUESTION_MARK", P_PUNCT)

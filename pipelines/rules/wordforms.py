@@ -96,7 +96,20 @@ def degree_adjective(c: Checker, i: int, x) -> None:
         c.tok_edit(i + 1, adjective, f"After '{c.toks[i][2]}', use the adjective '{{repl}}'.", "DEGREE_ADJECTIVE")
 
 
+_NOUN_OF = {"true": "truth"}  # an adjective learners use for its noun: "tell the true"
+
+
+def the_noun(c: Checker, i: int, x) -> None:
+    """"He is telling the true." -> "the truth": after 'the', with no noun to follow, the adjective stands for its noun."""
+    noun = _NOUN_OF.get(x.nxt or "")
+    if noun is None or not c.toks[i + 1][2].islower() or c.hyphenated(i + 1):
+        return
+    if x.nxt2 in ("is", "was", "about") or (x.nxt2 is None and c.ends_after(i + 1) and c.text[c.toks[i + 1][1] : c.toks[i + 1][1] + 1] != ","):
+        c.tok_edit(i + 1, noun, "After 'the', use the noun '{repl}'.", "THE_ADJECTIVE_NOUN")
+
+
 RULES = (
+    (the_noun, {"the"}),
     (passive_by, _BE),
     (have_base, _HAVE),
     (degree_adjective, _DEGREE),

@@ -996,3 +996,33 @@ def test_an_adverb_after_be_have_a_modal_or_a_noun_stays(text):
 def test_now_a_days_is_one_word():
     assert fixed("Now a days, people work at home.") == "Nowadays, people work at home."
     assert fixed("They work at home now a days.") == "They work at home nowadays."
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("As the cities were smallers, it was quieter.", "As the cities were smaller, it was quieter."),
+        ("The new phones are biggers than the old ones.", "The new phones are bigger than the old ones."),
+        ("He is telling the true.", "He is telling the truth."),
+        ("The true is that he lied.", "The truth is that he lied."),
+        ("It is nice, isn't it. We went home.", "It is nice, isn't it? We went home."),
+        ("They can swim, can't they.", "They can swim, can't they?"),
+    ],
+)
+def test_word_forms_and_question_tags_learners_get_wrong(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The coolers are full.",
+        "He knows his betters.",
+        "The true story is sad.",
+        "We know the true cost of it.",
+        "It is nice, isn't it?",
+        "Why not, isn't it obvious that we should go?",
+    ],
+)
+def test_word_forms_and_question_tags_that_are_right_are_left_alone(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
