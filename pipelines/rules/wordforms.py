@@ -108,8 +108,29 @@ def the_noun(c: Checker, i: int, x) -> None:
         c.tok_edit(i + 1, noun, "After 'the', use the noun '{repl}'.", "THE_ADJECTIVE_NOUN")
 
 
+# Verbs of doing that 'good' cannot complement: "it works good" -> "it works well" (not 'feel', 'look', 'do good').
+_ACTION_VERBS = frozenset(
+    "work works worked working play plays played perform performs performed performing recover recovers recovered recovering "
+    "went go goes going sing sings sang speak speaks spoke write writes wrote sleep sleeps slept behave behaves behaved "
+    "cook cooks cooked dance dances danced swim swims swam run runs ran".split()  # no '-ing' nouns: "the cooking"
+)
+_INTENSIFIERS = frozenset({"really", "very", "so", "quite", "pretty"})
+_AFTER_ADVERB = frozenset({"after", "at", "in", "and", "but", "because", "when", "as", "too", "enough", "now", "today", "again", "together", "with"})
+
+
+def good_well(c: Checker, i: int, x) -> None:
+    """"They recovered really good after the fire" -> "really well": an action verb takes the adverb 'well'."""
+    k = i + 1 if x.nxt == "good" else i + 2 if x.nxt in _INTENSIFIERS and x.nxt2 == "good" and c.linked(i + 1) else None
+    if k is None or c.toks[k][2] != "good" or c.hyphenated(k) or x.prev in G.determiners or x.prev in G.be or x.prev in ("a", "an", "the", "is"):
+        return  # "Is the work good?", "Was your sleep good?": a noun
+    after = c.word_at(k + 1) if c.linked(k) else None
+    if (after is None and c.ends_after(k)) or after in _AFTER_ADVERB:
+        c.tok_edit(k, "well", f"After '{c.toks[i][2]}', use the adverb '{{repl}}'.", "GOOD_WELL")
+
+
 RULES = (
     (the_noun, {"the"}),
+    (good_well, _ACTION_VERBS),
     (passive_by, _BE),
     (have_base, _HAVE),
     (degree_adjective, _DEGREE),

@@ -1007,6 +1007,8 @@ def test_now_a_days_is_one_word():
         ("The true is that he lied.", "The truth is that he lied."),
         ("It is nice, isn't it. We went home.", "It is nice, isn't it? We went home."),
         ("They can swim, can't they.", "They can swim, can't they?"),
+        ("They recovered really good after the fire.", "They recovered really well after the fire."),
+        ("The new engine works good.", "The new engine works well."),
     ],
 )
 def test_word_forms_and_question_tags_learners_get_wrong(text, expected):
@@ -1022,6 +1024,10 @@ def test_word_forms_and_question_tags_learners_get_wrong(text, expected):
         "We know the true cost of it.",
         "It is nice, isn't it?",
         "Why not, isn't it obvious that we should go?",
+        "Is the work good?",
+        "He played really good music.",
+        "We want to do good.",
+        "I feel good after a run.",
     ],
 )
 def test_word_forms_and_question_tags_that_are_right_are_left_alone(text):
