@@ -205,6 +205,8 @@ def test_a_comma_after_an_introductory_phrase_is_a_style_hint_not_a_default_corr
         ("In this case a guide can help.", "In this case, a guide can help."),
         ("Second the amount is large.", "Second, the amount is large."),
         ("Finally the third cause is the weather.", "Finally, the third cause is the weather."),
+        ("Yes that's right, but it is late.", "Yes, that's right, but it is late."),
+        ("However it's too late.", "However, it's too late."),
     ],
 )
 def test_a_linking_adverb_opening_a_sentence_takes_its_comma_at_the_default_level(text, expected):
@@ -220,6 +222,7 @@ def test_a_linking_adverb_opening_a_sentence_takes_its_comma_at_the_default_leve
         "First impressions matter.",
         "Second hand shops are cheap.",
         "Unfortunately is an adverb.",
+        "Yes is the answer.",
         "For example, the bus is cheaper.",
     ],
 )
