@@ -9,16 +9,19 @@ deployment in serve_config.yaml; changing it there reloads or resizes in place.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipelines.align import align
 from pipelines.models import metadata
 from pipelines.t5_model import Backend, ComputeType, Device, T5Model, load
+from pipelines.t5_process import ModelProcess
 from pipelines.text import sentence_spans
 from pipelines.vocabulary import CORRECTION_TASKS, Engine, Style, Task
 from serve.errors import EngineUnavailable
@@ -38,13 +41,17 @@ class T5Options(BaseModel):
     compute_type: ComputeType  # float16 / int8_float16 need CUDA; `auto` picks the fastest the device has
     device: Device
     threads: int = Field(ge=0)  # CPU threads for the model; 0 keeps the backend's default
+    # The model in a process of its own beside the replica (pipelines/t5_process.py), so it
+    # shares no GIL with Serve's event loop; `auto`: for transformers, whose generate needs
+    # the GIL between tensor operations, not for CTranslate2, which releases it.
+    own_process: bool | Literal["auto"]
     max_batch_size: int = Field(ge=1)
     max_batch_tokens: int = Field(ge=1)  # batch size x longest prompt, in input tokens
     max_new_tokens: int = Field(ge=1)
     min_new_tokens: int = Field(ge=0)  # above 0 only to fix the work per request (benchmarks)
 
     def loads_same_model(self, other: T5Options | None) -> bool:
-        fields = ("backend", "compute_type", "device", "threads")
+        fields = ("backend", "compute_type", "device", "threads", "own_process")
         return other is not None and all(getattr(self, f) == getattr(other, f) for f in fields)
 
 
@@ -68,6 +75,7 @@ class Batcher:
         self.run, self.max_items, self.max_tokens = run, max_items, max_tokens
         self.batches = self.items = self.largest = 0
         self.busy_s = 0.0  # seconds the model spent on batches: busy_s over wall time is its utilisation
+        self.sizes: deque[int] = deque(maxlen=256)  # the latest batches' sizes
         self._groups: deque[deque[tuple[list[int], asyncio.Future]]] = deque()
         self._ready = threading.Condition()
         self._idle = True  # the worker waits to be woken (by `_wake`, on the event loop)
@@ -106,6 +114,7 @@ class Batcher:
             if not batch:
                 continue
             self.batches, self.items, self.largest = self.batches + 1, self.items + len(batch), max(self.largest, len(batch))
+            self.sizes.append(len(batch))
             metrics.t5_batch(len(batch), waiting)
             started = time.perf_counter()
             try:  # the model releases the GIL: the event loop keeps taking requests meanwhile
@@ -154,6 +163,7 @@ class T5:
         only when backend, compute type, device or threads change."""
         options = T5Options.model_validate(user_config)
         if not options.loads_same_model(self.options):
+            self.close()
             self.model, self._batcher = self._load(options), None
         self.options = options
         if self.model is not None:
@@ -166,14 +176,23 @@ class T5:
             self.load_error = f"no model at {path}"
             return None
         try:
-            model = load(path, options.backend, options.device, options.compute_type, options.threads)
+            own = options.own_process if options.own_process != "auto" else options.backend == "transformers"
+            model = (ModelProcess if own else load)(path, options.backend, options.device, options.compute_type, options.threads)
         except Exception as exc:  # a broken checkpoint leaves the other engines serving
             self.load_error = f"{type(exc).__name__}: {exc}"
             self._log.error("T5 model at %s failed to load: %s", path, self.load_error)
             return None
         self.load_error = None
-        self._log.info("T5 %s on %s (%s) from %s", model.backend, model.device, model.compute_type, path)
+        where = f"process {model.pid}" if own else "the replica"
+        self._log.info("T5 %s on %s (%s) from %s, in %s", model.backend, model.device, model.compute_type, path, where)
         return model
+
+    def close(self) -> None:
+        """Stop the model's own process, if it has one (Serve calls `__del__` as a replica stops)."""
+        if self.model is not None:
+            self.model.close()
+
+    __del__ = close
 
     def _run(self, batch: list[list[int]]) -> list[str]:
         return self.model.generate_ids(batch, self.options.max_new_tokens, self.options.min_new_tokens)
@@ -225,8 +244,10 @@ class T5:
         model, batcher = self.model, self._batcher
         return {
             "backend": model and model.backend, "compute_type": model and model.compute_type, "device": model and model.device,
+            "model_pid": getattr(model, "pid", os.getpid() if model else None),
             "batches": batcher.batches if batcher else 0, "items": batcher.items if batcher else 0,
             "largest_batch": batcher.largest if batcher else 0, "busy_seconds": round(batcher.busy_s, 3) if batcher else 0.0,
+            "sizes": list(batcher.sizes) if batcher else [],
         }
 
     def _require_batcher(self) -> Batcher:

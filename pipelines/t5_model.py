@@ -86,6 +86,9 @@ class T5Model:
     def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int) -> list[list[int]]:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Free what the model holds beyond memory (a process of its own: pipelines/t5_process.py)."""
+
 
 class TransformersT5(T5Model):
     backend = "transformers"

@@ -123,12 +123,14 @@ def load_peer(plan: Plan, port: int, concurrency: int) -> dict:
 
 
 def model_use(before: dict, after: dict, summary: dict) -> dict:
-    """Mean batch, model milliseconds per batch and the model's busy share of a timed run (warm-up included)."""
+    """Mean batch, model milliseconds per batch, the model's busy share and each batch's size, in
+    order, of a timed run (warm-up included)."""
     batches, items = after["batches"] - before["batches"], after["items"] - before["items"]
     busy, wall = after["busy_seconds"] - before["busy_seconds"], summary["seconds"] + summary["warmup_seconds"]
     return {"mean_batch": round(items / batches, 2) if batches else None,
             "model_ms_per_batch": round(busy / batches * 1000, 1) if batches else None,
-            "model_busy_share": round(busy / wall, 2) if wall else None}
+            "model_busy_share": round(busy / wall, 2) if wall else None,
+            "batch_sizes": after.get("sizes", [])[-batches:] if batches else []}
 
 
 def start_peer(plan: Plan, backend: str, compute_type: str, kind: str) -> tuple[int, subprocess.Popen]:

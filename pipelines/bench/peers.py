@@ -34,7 +34,7 @@ worker = ThreadPoolExecutor(max_workers=1)
 queue: asyncio.Queue = asyncio.Queue()
 
 
-stats = {"batches": 0, "items": 0, "busy_seconds": 0.0}  # the model's own time, as the T5 replica counts it
+stats = {"batches": 0, "items": 0, "busy_seconds": 0.0, "sizes": []}  # the model's own time, as the T5 replica counts it
 stats_lock = threading.Lock()  # the naive peer's route threads call generate at once
 
 
@@ -46,6 +46,7 @@ def generate(prompts: list[str]) -> list[str]:
         with stats_lock:
             stats["batches"] += 1
             stats["items"] += len(prompts)
+            stats["sizes"] = stats["sizes"][-255:] + [len(prompts)]
             stats["busy_seconds"] += time.perf_counter() - started
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 
+import psutil
 import pytest
 from pydantic import ValidationError
 
@@ -92,3 +94,32 @@ def test_a_checkpoint_without_its_conversion_tells_how_to_make_one(tiny_t5, tmp_
     status = t5(str(plain)).status()
     assert status["live"] is False and "python -m serve models convert" in status["reason"]
     assert t5(str(plain), backend="transformers", compute_type="float32").status()["live"] is True
+
+
+def test_transformers_runs_in_a_process_of_its_own_that_comes_back_after_a_crash(engine, tiny_t5):
+    own = t5(tiny_t5, backend="transformers", compute_type="float32", max_new_tokens=24)
+    beside = t5(tiny_t5, backend="transformers", compute_type="float32", max_new_tokens=24, own_process=False)
+    try:
+        pid = own.stats()["model_pid"]
+        assert pid not in (None, os.getpid()) and psutil.Process(pid).ppid() == os.getpid()
+        assert beside.stats()["model_pid"] == os.getpid() and engine.stats()["model_pid"] == os.getpid()  # CTranslate2 stays in
+        expected = asyncio.run(beside.transform(TEXT, "grammar"))
+        assert asyncio.run(own.transform(TEXT, "grammar")) == expected
+        psutil.Process(pid).kill()
+        psutil.Process(pid).wait(10)
+        assert asyncio.run(own.transform(TEXT, "grammar")) == expected  # started again for this call
+        assert own.stats()["model_pid"] not in (None, pid)
+    finally:
+        own.close()
+    assert own.stats()["model_pid"] is None and not psutil.pid_exists(pid)
+
+
+def test_a_model_process_that_cannot_load_says_why(tiny_t5, tmp_path):
+    broken = shutil.copytree(tiny_t5, tmp_path / "t5")
+    (broken / "model.safetensors").write_bytes(b"not weights")
+    beside = t5(str(broken), backend="transformers", compute_type="float32", own_process=False).status()
+    assert beside["live"] is False and "SafetensorError" in beside["reason"]
+    before = {p.pid for p in psutil.Process().children()}
+    own = t5(str(broken), backend="transformers", compute_type="float32").status()
+    assert own["live"] is False and own["reason"].endswith(beside["reason"])  # the loading error, from the process
+    assert {p.pid for p in psutil.Process().children() if p.status() != psutil.STATUS_ZOMBIE} <= before  # which has exited

@@ -1,0 +1,124 @@
+"""A T5 model in a process of its own, beside the one that serves it.
+
+    model = ModelProcess("var/models/t5", backend="transformers")
+    model.generate(["grammar: This are good."], max_new_tokens=32)
+
+The caller tokenises; the process runs the network and decodes, one batch at a time.
+transformers' `generate` needs the GIL between tensor operations, so inside a Serve
+replica it competes with the replica's event loop, which runs Serve's work for every
+request; in its own process it has an interpreter to itself. CTranslate2 releases the
+GIL while it computes and gains nothing from this. A process that dies is started
+again at the next call; one whose parent dies exits within a second.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from pipelines.t5_model import Backend, ComputeType, Device, T5Model, ctranslate2_path, load
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class ModelProcess(T5Model):
+    def __init__(self, path: str, backend: Backend = "transformers", device: Device = "auto",
+                 compute_type: ComputeType = "auto", threads: int = 0):
+        self.backend = backend
+        self._spec = {"path": path, "backend": backend, "device": device, "compute_type": compute_type, "threads": threads}
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._conn: Connection | None = None
+        self.starts = 0
+        self._start()  # the process loads the model while this one loads the tokenizer
+        try:
+            super().__init__(path, path if backend == "transformers" else ctranslate2_path(path))
+            ready = self._receive()
+        except BaseException:
+            self.close()
+            raise
+        self.device, self.compute_type = ready["device"], ready["compute_type"]
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc and self._proc.poll() is None else None
+
+    def generate_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int = 0) -> list[str]:
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._start()
+                self._receive()
+            try:
+                self._conn.send((batch, max_new_tokens, min_new_tokens))
+            except OSError:
+                pass  # the process has gone: receiving says how
+            return self._receive()["texts"]
+
+    def close(self) -> None:
+        proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
+        if conn is not None:
+            conn.close()  # the process reads end-of-file and exits
+        if proc is not None:
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def _start(self) -> None:
+        self.close()
+        ours, theirs = socket.socketpair()
+        env = os.environ | {"PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+        self._proc = subprocess.Popen([sys.executable, "-m", "pipelines.t5_process", str(theirs.fileno()), str(os.getpid())],
+                                      pass_fds=[theirs.fileno()], env=env, cwd=ROOT)
+        theirs.close()
+        self._conn = Connection(ours.detach())
+        self._conn.send(self._spec)
+        self.starts += 1
+
+    def _receive(self) -> dict:
+        try:
+            reply = self._conn.recv()
+        except (EOFError, OSError):
+            code = self._proc.wait()
+            raise RuntimeError(f"the T5 model process exited (code {code})") from None
+        if "error" in reply:
+            raise RuntimeError(reply["error"])
+        return reply
+
+
+def _serve(fd: int, parent: int) -> None:
+    """The process's side: load the model the first message names, then answer batches until end-of-file."""
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    conn = Connection(fd)
+    try:
+        model = load(**conn.recv())
+    except Exception as exc:  # the caller raises it
+        conn.send({"error": f"{type(exc).__name__}: {exc}"})
+        return
+    conn.send({"device": model.device, "compute_type": model.compute_type})
+    while True:
+        try:
+            batch, max_new_tokens, min_new_tokens = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send({"texts": model.generate_ids(batch, max_new_tokens, min_new_tokens)})
+        except Exception as exc:
+            conn.send({"error": f"{type(exc).__name__}: {exc}"})
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]), int(sys.argv[2]))
