@@ -1,7 +1,9 @@
 """What slows the model beside other work: the in-process batch time alone, with Python work in
 another thread of the same process (it holds the GIL about a third of the time, as a replica's
 event loop does under load), and with a process on another core copying memory a third of the
-time. Each condition runs in turn, `--repeats` times, and each reads its median.
+time; then the same model in a process of its own (`pipelines/t5_process.py`, as a T5 replica
+runs transformers), alone and with the same Python work in the calling process. Each condition
+runs in turn, `--repeats` times, and each reads its median.
 
     .venv/bin/python -m pipelines.bench.contention --out docs/benchmarks/contention.json
 """
@@ -47,22 +49,25 @@ def batch_ms(model, prompts: list[str], batch: int, calls: int) -> float:
 
 def measure(backend: str, model_path: str, batch: int = 16, calls: int = 6, repeats: int = 3) -> dict:
     from pipelines.t5_model import load
+    from pipelines.t5_process import ModelProcess
 
-    model = load(model_path, backend, "cpu", "auto", 1)
+    model, own = load(model_path, backend, "cpu", "auto", 1), ModelProcess(model_path, backend, "cpu", "auto", 1)
     prompts = [f"grammar: {sentence(fresh(i))}" for i in range(4 * batch)]
     batch_ms(model, prompts, batch, 2)  # warm-up
-    times: dict[str, list[float]] = {"alone": [], "python thread": [], "memory process": []}
+    batch_ms(own, prompts, batch, 2)
+    times: dict[str, list[float]] = {"alone": [], "python thread": [], "memory process": [],
+                                     "own process": [], "own process, python thread": []}
     for _ in range(repeats):
         for condition in times:
             stop, thread, proc = threading.Event(), None, None
-            if condition == "python thread":
+            if condition.endswith("python thread"):
                 thread = threading.Thread(target=_python_work, args=(stop,), daemon=True)
                 thread.start()
             elif condition == "memory process":
                 proc = subprocess.Popen([sys.executable, "-c", _COPY.format(on=ON_S * 10, off=OFF_S * 10)])
                 time.sleep(1.0)  # its array allocated
             try:
-                times[condition].append(round(batch_ms(model, prompts, batch, calls), 1))
+                times[condition].append(round(batch_ms(own if condition.startswith("own") else model, prompts, batch, calls), 1))
             finally:
                 stop.set()
                 if thread:
@@ -70,6 +75,7 @@ def measure(backend: str, model_path: str, batch: int = 16, calls: int = 6, repe
                 if proc:
                     proc.kill()
                     proc.wait()
+    own.close()
     alone = statistics.median(times["alone"])
     return {
         "backend": backend, "compute_type": model.compute_type, "batch": batch, "ms_per_call": times,
