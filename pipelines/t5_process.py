@@ -35,6 +35,7 @@ class ModelProcess(T5Model):
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self._conn: Connection | None = None
+        self._closed = False  # by `close`: no restart after it
         self.starts = 0
         self._start()  # the process loads the model while this one loads the tokenizer
         try:
@@ -51,6 +52,8 @@ class ModelProcess(T5Model):
 
     def generate_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int = 0) -> list[str]:
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the T5 model process was stopped (the model was reloaded or the replica is stopping)")
             if self._proc is None or self._proc.poll() is not None:
                 self._start()
                 self._receive()
@@ -61,6 +64,17 @@ class ModelProcess(T5Model):
             return self._receive()["texts"]
 
     def close(self) -> None:
+        """Stop the process once the batch in flight, if any, is answered (or kill it after 30 s)."""
+        self._closed = True
+        if self._lock.acquire(timeout=30):
+            try:
+                self._stop()
+            finally:
+                self._lock.release()
+        elif (proc := self._proc) is not None:
+            proc.kill()  # the call in flight fails with the process's exit code
+
+    def _stop(self) -> None:
         proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
         if conn is not None:
             conn.close()  # the process reads end-of-file and exits
@@ -72,7 +86,7 @@ class ModelProcess(T5Model):
                 proc.wait()
 
     def _start(self) -> None:
-        self.close()
+        self._stop()
         ours, theirs = socket.socketpair()
         env = os.environ | {"PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
         self._proc = subprocess.Popen([sys.executable, "-m", "pipelines.t5_process", str(theirs.fileno()), str(os.getpid())],
@@ -83,10 +97,11 @@ class ModelProcess(T5Model):
         self.starts += 1
 
     def _receive(self) -> dict:
+        proc, conn = self._proc, self._conn
         try:
-            reply = self._conn.recv()
+            reply = conn.recv()
         except (EOFError, OSError):
-            code = self._proc.wait()
+            code = proc.wait()
             raise RuntimeError(f"the T5 model process exited (code {code})") from None
         if "error" in reply:
             raise RuntimeError(reply["error"])

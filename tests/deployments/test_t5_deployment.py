@@ -108,10 +108,13 @@ def test_transformers_runs_in_a_process_of_its_own_that_comes_back_after_a_crash
         psutil.Process(pid).kill()
         psutil.Process(pid).wait(10)
         assert asyncio.run(own.transform(TEXT, "grammar")) == expected  # started again for this call
-        assert own.stats()["model_pid"] not in (None, pid)
+        second = own.stats()["model_pid"]
+        assert second not in (None, pid)
     finally:
         own.close()
-    assert own.stats()["model_pid"] is None and not psutil.pid_exists(pid)
+    assert own.stats()["model_pid"] is None and not psutil.pid_exists(second)
+    with pytest.raises(RuntimeError, match="stopped"):  # a stopped model is not started again behind the reload's back
+        own.model.generate_ids(own.model.encode(["grammar: x"]), 4)
 
 
 def test_a_model_process_that_cannot_load_says_why(tiny_t5, tmp_path):
