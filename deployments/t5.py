@@ -160,7 +160,7 @@ class T5:
 
     def reconfigure(self, user_config: dict) -> None:
         """Apply serve_config.yaml's user_config: batch limits at once, the model reloaded
-        only when backend, compute type, device or threads change."""
+        only when backend, compute type, device, threads or own_process change."""
         options = T5Options.model_validate(user_config)
         if not options.loads_same_model(self.options):
             self.close()

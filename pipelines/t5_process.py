@@ -36,7 +36,6 @@ class ModelProcess(T5Model):
         self._proc: subprocess.Popen | None = None
         self._conn: Connection | None = None
         self._closed = False  # by `close`: no restart after it
-        self.starts = 0
         self._start()  # the process loads the model while this one loads the tokenizer
         try:
             super().__init__(path, path if backend == "transformers" else ctranslate2_path(path))
@@ -94,7 +93,6 @@ class ModelProcess(T5Model):
         theirs.close()
         self._conn = Connection(ours.detach())
         self._conn.send(self._spec)
-        self.starts += 1
 
     def _receive(self) -> dict:
         proc, conn = self._proc, self._conn

@@ -121,7 +121,7 @@ _AFTER_ADVERB = frozenset({"after", "at", "in", "and", "but", "because", "when",
 def good_well(c: Checker, i: int, x) -> None:
     """"They recovered really good after the fire" -> "really well": an action verb takes the adverb 'well'."""
     k = i + 1 if x.nxt == "good" else i + 2 if x.nxt in _INTENSIFIERS and x.nxt2 == "good" and c.linked(i + 1) else None
-    if k is None or c.toks[k][2] != "good" or c.hyphenated(k) or x.prev in G.determiners or x.prev in G.be or x.prev in ("a", "an", "the", "is"):
+    if k is None or c.toks[k][2] != "good" or c.hyphenated(k) or x.prev in G.determiners or x.prev in G.be:
         return  # "Is the work good?", "Was your sleep good?": a noun
     after = c.word_at(k + 1) if c.linked(k) else None
     if (after is None and c.ends_after(k)) or after in _AFTER_ADVERB:
