@@ -30,8 +30,10 @@ from serve.store import Store
 
 
 class EngineStatus:
-    """The router's engine status, refreshed in the background every `interval_s`:
-    a request waits for it only before the first answer has come."""
+    """The router's engine status, refreshed in the background every `interval_s`: a request
+    waits for it only before the first answer has come, or when the last one is so old
+    (`_OLD_AFTER` intervals: the replica was idle) that it may name an engine long gone or
+    miss one that came back; then for at most `_WAIT_S`, else the old one serves."""
 
     def __init__(self, router: DeploymentHandle, interval_s: float):
         self._router, self._interval_s = router, interval_s
@@ -44,6 +46,8 @@ class EngineStatus:
             self._refreshing = asyncio.ensure_future(self._refresh())
         if self._status is None:
             await asyncio.shield(self._refreshing)
+        elif time.monotonic() - self._at > _OLD_AFTER * self._interval_s:
+            await asyncio.wait([self._refreshing], timeout=_WAIT_S)
         return self._status
 
     async def _refresh(self) -> None:
@@ -70,6 +74,10 @@ class EngineStatus:
 
     def open_circuits(self) -> list[str]:
         return (self._status or {}).get("open_circuits", [])
+
+
+_OLD_AFTER = 10
+_WAIT_S = 1.0
 
 
 class Ingress:

@@ -88,6 +88,21 @@ def test_a_live_model_engine_is_reached_through_the_router(service):
     assert body["engine"] == "gemini" and router.called("suggest") == 1 and analyzer.called("suggest") == 0
 
 
+def test_after_an_idle_spell_the_first_request_sees_the_engine_that_came_back(service):
+    client, router, analyzer = service
+    api = client.app.dependency_overrides[current]()
+    assert client.post("/v1/suggestions", json={"text": "Thsi is one."}).json()["engine"] == "basic"
+    router.target.engines["gemini"].update(live=True, reason=None)  # Gemini returns while no request comes
+    api.engines._at -= 3 * api.settings.status_interval_s  # a little while: the known status serves, a refresh starts
+    assert client.post("/v1/suggestions", json={"text": "Thsi is two."}).json()["engine"] == "basic"
+    router.target.engines["gemini"].update(live=False, reason="off")
+    api.engines._at -= 60 * api.settings.status_interval_s  # idle long: the request waits for the router's word
+    assert client.post("/v1/suggestions", json={"text": "Thsi is three."}).json()["engine"] == "basic"
+    router.target.engines["gemini"].update(live=True, reason=None)
+    api.engines._at -= 60 * api.settings.status_interval_s
+    assert client.post("/v1/suggestions", json={"text": "Thsi is four."}).json()["engine"] == "gemini"
+
+
 def test_analysis_is_cached_per_text(service):
     client, _, analyzer = service
     answers = [client.post("/v1/analysis", json={"text": t}).json() for t in ("one two", "one two", "three")]
