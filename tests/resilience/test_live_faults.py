@@ -53,7 +53,7 @@ def app(serve_port, private_redis, private_mongo, gemini, tiny_t5):
             "mongodb_uri": private_mongo.uri,
             "google_ai_api_key": "test-key",
             "gemini_base_url": gemini.url,
-            "gemini_timeout_s": 1.0,
+            "gemini_timeout_s": 2.0,  # under the slow mode's 3 s, with room for a busy machine
             "gemini_key_recheck_s": 2.0,
             "engine_timeout_s": 30.0,  # a T5 replica takes a while to replace on a busy machine
             "breaker_failures": 2,
@@ -83,7 +83,10 @@ LAST_ANSWER: list = []
 
 @pytest.mark.parametrize("mode", ["error", "busy", "unauthorized", "slow"])
 def test_gemini_failing_is_answered_by_the_next_engine_and_gemini_returns(app, http, gemini_script, mode):
-    assert gemini_answers(http, app), f"Gemini did not answer before the fault: {LAST_ANSWER}"
+    try:  # on a busy machine a Gemini call can outlast gemini_timeout_s and open the breaker for a while
+        seconds_until(lambda: gemini_answers(http, app), 30, "Gemini answering before the fault")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; last answer: {LAST_ANSWER}") from None
     gemini_script.mode, gemini_script.delay_s, gemini_script.retry_after_s = mode, 3.0, 1
     load = Load(app, [SUGGEST, REWRITE, ANALYSE], limit=60).start()
     start = time.monotonic()
