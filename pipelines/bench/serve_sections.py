@@ -81,6 +81,7 @@ def bench_graph(plan: Plan, port: int) -> None:
         finally:
             stop_peer(peer)
         del model
+    _delete("bench")  # idle replicas still cost CPU: later sections run without them
 
 
 def _graph_rows(plan: Plan, url: str, backend: str, n: int) -> None:
@@ -112,6 +113,7 @@ def bench_cache(plan: Plan, port: int, workdir: Path) -> None:
             plan.row("cache", f"{backend}: miss (rules)",
                      load(url, lambda i: {"text": document(20, salt=fresh(i)), "engine": "basic"}, 1, n, plan.time_limit_s, warmup=3),
                      cache=backend)
+            _delete(f"cache-{backend}")
     finally:
         if redis:
             redis.stop()
@@ -148,3 +150,10 @@ def bench_growth(plan: Plan, port: int) -> None:
             entry[f"{case}_ms"] = summary["p50_ms"]
         out.append(entry)
     plan.results["growth"] = out
+
+
+def _delete(app: str) -> None:
+    from ray import serve
+
+    serve.delete(app)
+
