@@ -57,3 +57,18 @@ def test_contention_times_the_model_alone_and_beside_other_work(tiny_t5, tmp_pat
     conditions = {"alone", "python thread", "memory process", "own process", "own process, python thread"}
     assert set(result["median_ms"]) == conditions and all(ms > 0 for ms in result["median_ms"].values())
     assert set(result["slowdown"]) == conditions - {"alone"}
+
+
+def test_replica_profile_puts_each_sample_down_to_the_service_or_ray():
+    from pipelines.bench.replica_profile import summarise
+
+    raw = "\n".join([
+        "Thread.run (threading.py:982);Router._route (deployments/router.py:140);json.dumps (json/__init__.py:231) 3",
+        "Thread.run (threading.py:982);Router._route (deployments/router.py:140);Histogram.observe (ray/util/metrics.py:133) 2",
+        "Thread.run (threading.py:982);Replica.handle_request (ray/serve/_private/replica.py:2572) 4",
+        "Worker.main_loop (ray/_private/worker.py:1069) 1",
+    ])
+    figures = summarise(raw)
+    assert figures["samples"] == 10
+    assert (figures["service_share"], figures["ray_share"]) == (0.3, 0.7)  # json under the router is the service's
+    assert figures["top_service_functions"] == [["Router._route (deployments/router.py)", 0.5]]
