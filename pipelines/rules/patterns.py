@@ -3,7 +3,8 @@
 "I am agree" -> "I agree"; "have went" -> "have gone"; "enjoy to swim" -> "enjoy swimming";
 "look forward to meet" -> "look forward to meeting"; "since two years" -> "for two years";
 "he said me that" -> "he told me that"; "listen music" -> "listen to music"; "explain me" ->
-"explain to me"; "I am interesting in" -> "I am interested in".
+"explain to me"; "I am interesting in" -> "I am interested in"; "It's is" -> "It is"; "the
+important is" -> "the important thing is".
 """
 
 from __future__ import annotations
@@ -140,7 +141,29 @@ def feelings(c: Checker, i: int, x) -> None:
         c.tok_edit(k, right, f"A person is '{{repl}}'; '{c.toks[k][2]}' describes what causes the feeling.", "ING_ED_ADJECTIVE")
 
 
+_S_IS = frozenset({"it's", "that's", "there's", "here's", "what's", "he's", "she's"})
+
+
+def contraction_is(c: Checker, i: int, x) -> None:
+    """"It's is very clear" -> "It is very clear": the 's already says 'is'."""
+    if x.w in _S_IS and x.nxt == "is" and c.low[i] == x.w:
+        s, e, word = c.toks[i][0], c.toks[i + 1][1], c.toks[i][2]
+        repl = word[:-2] + " is"
+        c.add(s, e - s, repl, Task.GRAMMAR, f"'{word}' already says 'is': write '{repl}'.", "IT_S_IS", P_GRAMMAR)
+
+
+def important_thing(c: Checker, i: int, x) -> None:
+    """"The important is to try" -> "The important thing is to try": an adjective after 'the'
+    needs its noun before a verb (the only exception, "the rich are", is about people)."""
+    if x.nxt not in ("is", "was") or not c.linked(i - 1):
+        return
+    if x.prev == "the" or (x.prev == "most" and c.word_at(i - 2) == "the" and c.linked(i - 2)):
+        c.tok_edit(i, c.toks[i][2] + " thing", "Add the noun: '{repl}'.", "THE_ADJECTIVE_NOUN")
+
+
 RULES = (
+    (contraction_is, _S_IS),
+    (important_thing, {"important"}),
     (be_agree, set(_BE)),
     (have_participle, _HAVE),
     (ing_after, _ING_VERBS | {"forward"}),

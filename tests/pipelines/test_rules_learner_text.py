@@ -1035,3 +1035,24 @@ def test_word_forms_and_question_tags_learners_get_wrong(text, expected):
 )
 def test_word_forms_and_question_tags_that_are_right_are_left_alone(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("It's is clear that we lost.", "It is clear that we lost."),
+        ("That's is the plan for today.", "That is the plan for today."),
+        ("The important is to keep trying.", "The important thing is to keep trying."),
+        ("For me, the most important was the weather.", "For me, the most important thing was the weather."),
+    ],
+)
+def test_a_doubled_is_and_an_adjective_without_its_noun(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It's clear that we lost.", "The important thing is to keep trying.", "It is important to rest.", "What's important is the result.", "It's the rule that is broken."],
+)
+def test_is_after_a_contraction_and_important_as_an_adjective_stay(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
