@@ -225,8 +225,11 @@ def noun_number(c: Checker, i: int, x: Ctx) -> None:
 
 
 def plural_subject(c: Checker, i: int, x: Ctx) -> None:
-    """"People is" -> "People are", "Children likes" -> "Children like"."""
-    if not (x.at_start or x.prev in G.clause_openers or x.prev in G.plural_quantifiers or x.prev in ("most", "some", "all", "other") or not c.linked(i - 1)):
+    """"People is" -> "People are", "Children likes" -> "Children like", "that young people is"
+    -> "that young people are" (one adjective between the clause's start and the noun)."""
+    opens = G.clause_openers | G.plural_quantifiers | {"most", "some", "all", "other"}
+    adjective_first = x.prev in G.adjectives and (i - 1 == x.a or (c.linked(i - 2) and (c.eff[i - 2] in opens or c.eff[i - 2] in G.conj)))
+    if not (x.at_start or x.prev in opens or not c.linked(i - 1) or adjective_first):
         return
     verb = x.nxt
     right = G.singular_verb_to_plural.get(verb) or (G.base_of_third.get(verb) if _verb_follows(c, i + 1, x.nxt2) else None)

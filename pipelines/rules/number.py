@@ -46,8 +46,26 @@ def there_is_plural(c: Checker, i: int, x) -> None:
     if c.word_at(k) in _ADVERBS and c.linked(k):
         k += 1
     after = c.word_at(k)
-    if after in G.irregular_plurals or (after in G.theres_plural and k > i + 2):
+    if after in G.irregular_plurals or (after in G.theres_plural and k > i + 2) or _lot_of_plural(c, k):
         c.tok_edit(i + 1, "are" if x.nxt == "is" else "were", "Use a plural verb before '" + after + "': '{repl}'.", "THERE_S_MANY")
+
+
+def _lot_of_plural(c: Checker, k: int) -> bool:
+    """Tokens from k read "a lot of" or "lots of" and a plural noun: "there is a lot of cars"."""
+    n = k + 3 if c.word_at(k) == "a" and c.word_at(k + 1) == "lot" else k + 2 if c.word_at(k) == "lots" else None
+    if n is None or c.word_at(n - 1) != "of" or not all(c.linked(j) for j in range(k, n)):
+        return False
+    if c.word_at(n) in G.adjectives and c.linked(n) and c.word_at(n + 1) is not None:
+        n += 1  # "a lot of big cars"
+    from pipelines.rules.spelling import bigrams
+
+    noun = c.word_at(n)
+    if noun is None or not c.toks[n][2].islower() or c.hyphenated(n) or noun in G.not_plural or noun in G.group_words:
+        return False
+    from pipelines.rules.grammar import _plural
+
+    pairs = bigrams()  # a plural by form ("tourists") or by English usage ("critics are", not "physics is")
+    return noun in G.irregular_plurals or _plural(noun) or (noun.endswith("s") and pairs.get(f"{noun} are", 0) > PLURAL_VERB_RATIO * (1 + pairs.get(f"{noun} is", 0)))
 
 
 def plural_start(c: Checker, sent: Sentence) -> None:
@@ -172,15 +190,23 @@ def lot_of_plural(c: Checker, i: int, x) -> None:
         c.tok_edit(i + 2, plural, f"After '{x.w} of', use the plural '{{repl}}'.", "NOUN_NUMBER")
 
 
+_TELL = frozenset("tell tells told telling show shows showed shown remind reminds reminded teach teaches taught warn warns warned inform informs informed assure assured promise promised convince convinced".split())
+
+
 def relative_plural(c: Checker, i: int, x) -> None:
-    """"companies that has" -> "companies that have": a relative clause agrees with its plural noun."""
+    """"companies that has" -> "companies that have", "people who is" -> "people who are": a
+    relative clause agrees with its plural noun."""
     verb = x.nxt
-    if verb not in G.singular_verb_to_plural or x.prev is None or not x.prev.endswith("s") or x.prev in G.not_plural:
+    if verb not in G.singular_verb_to_plural or x.prev is None or x.prev in G.not_plural:
+        return
+    if not x.prev.endswith("s") and x.prev not in G.irregular_plurals:
         return
     if c.word_at(i - 2) in ("the", "my", "his", "her", "their", "our", "your") and c.word_at(i - 3) == "of":
         return  # "one of the students who is": either verb is heard
     if c.word_at(i - 2) in _PLURAL_SUBJECTS | _SINGULAR_SUBJECTS | {"this", "that", "who", "which", "there"}:
         return  # "it claims that is": a verb, not a noun
+    if x.w == "that" and (c.word_at(i - 2) in _TELL or c.word_at(i - 3) in _TELL):
+        return  # "tell the children that is fine": 'that' opens what is told
     from pipelines.rules.grammar import _plural
     from pipelines.rules.spelling import bigrams
 

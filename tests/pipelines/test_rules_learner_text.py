@@ -1056,3 +1056,49 @@ def test_a_doubled_is_and_an_adjective_without_its_noun(text, expected):
 )
 def test_is_after_a_contraction_and_important_as_an_adjective_stay(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("In summer there is a lot of tourists in town.", "In summer there are a lot of tourists in town."),
+        ("There was lots of children at the fair.", "There were lots of children at the fair."),
+        ("There is a lot of angry drivers on this road.", "There are a lot of angry drivers on this road."),
+    ],
+)
+def test_there_is_before_a_lot_of_and_a_plural(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["There is a lot of work to do.", "There is a lot of physics in this game.", "There is a lot of news today.", "There was lots of traffic on the road."],
+)
+def test_there_is_before_a_lot_of_an_uncountable_noun_stays(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We met some people who was very kind.", "We met some people who were very kind."),
+        ("The children that has finished can go.", "The children that have finished can go."),
+        ("I believe that young people is more open.", "I believe that young people are more open."),
+        ("Rich people has more choices.", "Rich people have more choices."),
+    ],
+)
+def test_people_and_children_take_a_plural_verb_after_who_or_an_adjective(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She is one of the people who is always on time.",
+        "We told our children that is not allowed.",
+        "Young people are more open.",
+        "The young man is here.",
+    ],
+)
+def test_a_singular_verb_after_one_of_the_people_or_a_told_clause_stays(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
