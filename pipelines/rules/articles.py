@@ -93,11 +93,11 @@ def missing_article(c, i: int, x) -> None:
     if not (
         x.w in A.before_countable
         or x.w in ("it's", "that's")
-        or (x.w in _BE_AFTER_PRONOUN and x.prev in _PRONOUNS)
+        or (x.w in _BE_AFTER_PRONOUN and x.prev is not None)
         or (x.w in ("am", "was") and x.prev == "i")  # "when I was freshman"
         or x.w in BEFORE_ROLE
         or (x.w in _NOT_AFTER_BE and x.prev in _PRONOUNS)  # "this isn't problem"
-        or (x.w == "not" and x.prev in _BE_AFTER_PRONOUN and c.word_at(i - 2) in _PRONOUNS and c.linked(i - 2))  # "it is not problem"
+        or (x.w == "not" and x.prev in _BE_AFTER_PRONOUN and c.word_at(i - 2) is not None and c.linked(i - 2))  # "it is not problem"
     ):
         return
     k = i + 1

@@ -1081,6 +1081,22 @@ def test_there_is_before_a_lot_of_an_uncountable_noun_stays(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("Buying a house is very big decision.", "Buying a house is a very big decision."),
+        ("The result was not problem for us.", "The result was not a problem for us."),
+    ],
+)
+def test_a_singular_noun_after_is_takes_an_article_whatever_the_subject(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["The main question is money.", "My sister is a teacher.", "The reason is that we left.", "His car is the problem of the day."])
+def test_a_noun_after_is_with_an_article_or_uncountable_stays(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("We met some people who was very kind.", "We met some people who were very kind."),
         ("The children that has finished can go.", "The children that have finished can go."),
         ("I believe that young people is more open.", "I believe that young people are more open."),
