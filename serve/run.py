@@ -6,6 +6,8 @@ and Serve with serve_config.yaml's options, and waits. On SIGTERM or SIGINT it d
 replicas answer new requests 503 with Retry-After while those already in are answered,
 then the listener closes (HAProxy first), Ray stops with Serve's proxy and replicas, the
 MongoDB server stops, and the exit code is 0. No request sees a 404 on the way out.
+When the signal reached Ray's own processes too (sent to the whole process group), there is
+nothing left to drain: it says so and stops what is left, HAProxy included.
 """
 
 from __future__ import annotations
@@ -123,24 +125,71 @@ def drain(names: list[str], settings: Settings) -> None:
     time.sleep(settings.mongodb_timeout_s)  # a document write admitted just before the drain finishes in the ingress itself
 
 
-def stop_all(names: list[str], settings: Settings, children: list[psutil.Process]) -> None:
-    """Drain, close the listener (HAProxy, when it fronts Serve), then stop Ray (its proxy and replicas with
-    it), then whatever else they started that is still running."""
+class Started:
+    """Every process this command has started, directly or not, as last seen. HAProxy is started by
+    a Ray actor: should that actor die first, HAProxy is no longer anyone's child here but is still
+    known, and stopped."""
+
+    def __init__(self, leave_out: tuple[int, ...] = ()):
+        self._leave_out = set(leave_out)
+        self.processes: dict[int, psutil.Process] = {}
+
+    def look(self) -> list[psutil.Process]:
+        for process in psutil.Process().children(recursive=True):
+            if process.pid not in self._leave_out:
+                self.processes.setdefault(process.pid, process)
+        return [p for p in self.processes.values() if p.is_running()]
+
+
+def ray_alive(watch_s: float = 0.5) -> bool:
+    """Whether Ray's GCS still takes connections, watched for `watch_s`. A signal to the whole process
+    group (`timeout`, `kill -TERM -PGID`, systemd's default KillMode) reaches Ray's own processes with
+    this command; the GCS then stops listening at once (its process lingers for seconds), and with it
+    gone nothing can drain."""
     import ray
 
-    if names:
+    if not ray.is_initialized():
+        return False
+    host, port = ray.get_runtime_context().gcs_address.rsplit(":", 1)
+    deadline = time.monotonic() + watch_s
+    while True:
+        try:
+            socket.create_connection((host, int(port)), timeout=0.2).close()
+        except OSError:
+            return False
+        if time.monotonic() >= deadline:
+            return True
+        time.sleep(0.1)
+
+
+def stop_all(names: list[str], settings: Settings, started: Started) -> None:
+    """Drain, close the listener (HAProxy, when it fronts Serve), then stop Ray (its proxy and replicas with
+    it), then whatever else they started that is still running. When Ray was stopped from outside, only
+    the last steps: no drain can run without it, and HAProxy must not be left holding the port."""
+    import ray
+
+    running = started.look()
+    alive = ray_alive()
+    if names and alive:
+        print("draining: new requests get 503 with Retry-After; requests in flight are answered", flush=True)
         drain(names, settings)
-    close_listener([c for c in children if named(c, "haproxy")])
-    if ray.is_initialized():
+    elif names:
+        print("Ray was stopped from outside (a signal to the whole process group?): no drain; stopping what is left", flush=True)
+    close_listener([p for p in started.look() if named(p, "haproxy")])
+    if ray.is_initialized() and alive:
         ray.shutdown()  # everything admitted has been answered: no graceful Serve shutdown, whose route removal answers 404
-    stop_processes([c for c in children if c.is_running()])
+    stop_processes([p for p in running + started.look() if p.is_running()])
+
+
+def _name(process: psutil.Process) -> str:
+    try:
+        return process.name()
+    except psutil.Error:
+        return ""
 
 
 def named(process: psutil.Process, name: str) -> bool:
-    try:
-        return process.is_running() and process.name() == name
-    except psutil.Error:
-        return False
+    return process.is_running() and _name(process) == name
 
 
 def close_listener(haproxies: list[psutil.Process]) -> None:
@@ -179,7 +228,7 @@ def supervise(config: dict) -> int:
     if settings.internal_host == "127.0.0.1":  # one node whose own ports (GCS, dashboard, metrics export) stay on loopback
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # read when Ray is imported, just below
     import ray
-    problems = taken_ports(needed_ports(settings, env))
+    problems = taken_ports(needed_ports(settings, dict(os.environ)))
     if problems:
         print("\n".join(problems), flush=True)
         return 1
@@ -191,6 +240,7 @@ def supervise(config: dict) -> int:
         embedded = start_embedded(settings)  # sets MONGODB_URI
         settings = Settings()
     names: list[str] = []
+    started = Started(leave_out=(embedded.proc.pid,) if embedded is not None else ())
     try:
         ray.init(configure_logging=False, log_to_driver=True, include_dashboard=settings.ray_dashboard)
         for signum in (signal.SIGTERM, signal.SIGINT):  # after ray.init, which installs its own
@@ -199,12 +249,10 @@ def supervise(config: dict) -> int:
             set_draining(settings, None, False)  # a drain cut short by a hard kill leaves it set in Redis
         names = deploy(config)
         print(f"serving on http://127.0.0.1:{settings.port}  (SIGTERM or Ctrl-C drains and stops)", flush=True)
-        while not stop.wait(1.0):
-            pass
-        print("draining: new requests get 503 with Retry-After; requests in flight are answered", flush=True)
+        while not stop.wait(5.0):
+            started.look()  # replicas and HAProxy come and go (autoscaling, restarts)
     finally:
-        mine = [c for c in psutil.Process().children(recursive=True) if embedded is None or c.pid != embedded.proc.pid]
-        stop_all(names, settings, mine)
+        stop_all(names, settings, started)
         if embedded is not None:
             embedded.stop()
     print("stopped", flush=True)

@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from fault_load import Load, report, seconds_until
+from serve.local import serve_runtime_env
 from serve.run import taken_ports
 from support.services import free_port
 
@@ -35,9 +36,8 @@ def command_env(port: int, **extra: str) -> dict[str, str]:
         RAY_agent_register_timeout_ms="120000",  # where Ray's agents and Serve's proxy can take long to come up
         RAY_SERVE_PROXY_READY_CHECK_TIMEOUT_S="60",
         RAY_SERVE_PROXY_HEALTH_CHECK_TIMEOUT_S="30",
-        **extra,
     )
-    return env
+    return env | extra
 
 
 def test_a_taken_port_is_named_in_one_line_at_start():
@@ -51,6 +51,20 @@ def test_a_taken_port_is_named_in_one_line_at_start():
     assert result.returncode == 1
     (line,) = result.stdout.strip().splitlines()
     assert f"port {port}" in line and f"pid {os.getpid()}" in line and f"kill {os.getpid()}" in line
+
+
+def test_a_taken_haproxy_port_set_in_the_environment_is_the_one_checked():
+    if serve_runtime_env().get("RAY_SERVE_ENABLE_HA_PROXY") != "1":
+        pytest.skip("HAProxy does not front Serve on this machine")
+    port, stats = free_port(), free_port()
+    with socket.socket() as holder:
+        holder.bind(("0.0.0.0", stats))
+        holder.listen()
+        result = subprocess.run([sys.executable, "-m", "serve", "run"], cwd=ROOT,
+                                env=command_env(port, RAY_SERVE_HAPROXY_STATS_PORT=str(stats)), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    (line,) = result.stdout.strip().splitlines()
+    assert f"port {stats} (RAY_SERVE_HAPROXY_STATS_PORT)" in line
 
 
 def test_sigterm_under_load_drains_and_stops_everything(mongodb_uri, tmp_path):
@@ -94,3 +108,31 @@ def test_sigterm_under_load_drains_and_stops_everything(mongodb_uri, tmp_path):
     assert left == [], [p.name() for p in left]
     seconds_until(lambda: not taken_ports({"PORT": port}), 15, "the port free for the next start")
     report("SIGTERM to the serve command", load, term, stopped, stopped - term)
+
+
+def test_sigterm_to_the_whole_process_group_still_leaves_nothing_behind(mongodb_uri, tmp_path):
+    """`timeout`, `kill -TERM -PGID` and systemd's default KillMode signal Ray's own processes too:
+    nothing can drain then, but the command still exits and HAProxy does not keep the port."""
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    command = subprocess.Popen([sys.executable, "-m", "serve", "run"], cwd=ROOT, env=command_env(port, MONGODB_URI=mongodb_uri),
+                               stdout=log, stderr=log, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        def started_up() -> bool:
+            assert command.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            return httpx.get(f"{url}/readyz", timeout=5).status_code == 200
+
+        seconds_until(started_up, 300, "the service to start")
+        time.sleep(6.0)  # the command has looked at what it started (HAProxy included) at least once
+        started = psutil.Process(command.pid).children(recursive=True)
+        assert any(p.name() == "haproxy" for p in started)
+        os.killpg(command.pid, signal.SIGTERM)
+        command.wait(120)
+    finally:
+        if command.poll() is None:
+            command.kill()
+    assert "no drain" in (tmp_path / "serve.log").read_text()
+    seconds_until(lambda: not [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE], 30, "every process gone")
+    seconds_until(lambda: not taken_ports({"PORT": port}), 15, "the port free for the next start")
+
