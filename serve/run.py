@@ -135,10 +135,12 @@ class Started:
         self.processes: dict[int, psutil.Process] = {}
 
     def look(self) -> list[psutil.Process]:
+        """The processes started and still running (those that ended are forgotten)."""
         for process in psutil.Process().children(recursive=True):
             if process.pid not in self._leave_out:
                 self.processes.setdefault(process.pid, process)
-        return [p for p in self.processes.values() if p.is_running()]
+        self.processes = {pid: p for pid, p in self.processes.items() if p.is_running()}
+        return list(self.processes.values())
 
 
 def ray_alive(watch_s: float = 0.5) -> bool:
