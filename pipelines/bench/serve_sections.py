@@ -156,4 +156,3 @@ def _delete(app: str) -> None:
     from ray import serve
 
     serve.delete(app)
-
