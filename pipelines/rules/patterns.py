@@ -4,7 +4,8 @@
 "look forward to meet" -> "look forward to meeting"; "since two years" -> "for two years";
 "he said me that" -> "he told me that"; "listen music" -> "listen to music"; "explain me" ->
 "explain to me"; "I am interesting in" -> "I am interested in"; "It's is" -> "It is"; "the
-important is" -> "the important thing is".
+important is" -> "the important thing is"; "better than other." -> "better than the other.";
+"I agree the statement." -> "I agree with the statement."
 """
 
 from __future__ import annotations
@@ -161,7 +162,129 @@ def important_thing(c: Checker, i: int, x) -> None:
         c.tok_edit(i, c.toks[i][2] + " thing", "Add the noun: '{repl}'.", "THE_ADJECTIVE_NOUN")
 
 
+_CLAUSE_LINKS = frozenset({"but", "and", "or", "so", "why", "because", "since", "while"})
+
+
+def than_the_other(c: Checker, i: int, x) -> None:
+    """"one is more important than other." -> "than the other": 'other' standing alone needs 'the'
+    (or the plural 'others'); before a noun ("than other people") it is right as it is."""
+    if x.w != "than" or x.nxt != "other" or c.protected(i + 1):
+        return
+    if (x.nxt2 is None and (c.ends_after(i + 1) or not c.linked(i + 1))) or x.nxt2 in _CLAUSE_LINKS:
+        c.tok_edit(i + 1, "the other", "'Other' on its own needs 'the': '{repl}'.", "THAN_THE_OTHER")
+
+
+_AGREE_FORMS = frozenset({"agree", "agrees", "agreed", "agreeing", "disagree", "disagrees", "disagreed", "disagreeing"})
+_PERSON_OBJECTS = frozenset({"him", "them", "me", "us"})
+_AGREE_DETERMINERS = frozenset({"the", "this", "these", "those", "his", "her", "their", "my", "your", "our", "some", "most", "many", "all"})
+_OPINIONS = frozenset(
+    "statement statements idea ideas opinion opinions view views point points author writer speaker professor lecturer teacher "
+    "argument arguments claim claims suggestion theory people person".split()
+)
+_AFTER_AGREED_PHRASE = frozenset({"with", "for", "because", "and", "but", "since", "as", "on", "in", "completely", "entirely", "totally"})
+
+
+def agree_with(c: Checker, i: int, x) -> None:
+    """"I agree the statement." -> "I agree with the statement", "we agreed some ideas" -> "agreed
+    with some ideas": the person or opinion you agree with takes 'with'. Only where the noun phrase
+    ends there: "I agree the plan is good" is "agree (that) the plan is good"."""
+    if x.w not in _AGREE_FORMS or x.prev in ("the", "a", "to") and x.w.endswith("s") or not c.linked(i):
+        return
+    if x.nxt in _PERSON_OBJECTS:
+        end = i + 1
+    elif x.nxt in _AGREE_DETERMINERS and x.nxt2 is not None and x.nxt2 not in G.determiners and c.linked(i + 1):
+        end = i + 2 if c.word_at(i + 3) is None or not c.linked(i + 2) or c.word_at(i + 3) in _AFTER_AGREED_PHRASE else None
+        if end is None and c.linked(i + 2) and c.word_at(i + 3) is not None and (c.word_at(i + 4) is None or not c.linked(i + 3) or c.word_at(i + 4) in _AFTER_AGREED_PHRASE):
+            end = i + 3 if c.eff[i + 2] in G.adjectives else None  # "the whole idea."
+    else:
+        return
+    if end is None or (end == i + 1 and c.word_at(i + 2) == "to") or (end > i + 1 and c.eff[end] not in _OPINIONS):
+        return  # "we agreed the terms": British English agrees a price, a plan, a date
+    c.tok_edit(i, c.toks[i][2] + " with", f"You {x.w.removesuffix('s').removesuffix('d').removesuffix('ing')} with someone or something: '{{repl}}'.", "AGREE_WITH")
+
+
+_BE_FORMS = frozenset({"is", "was", "are", "were", "be", "been"})
+_NOT_HEAD_NOUNS = G.determiners | G.after_verb | G.conj | G.modals | G.be | frozenset({"to", "than", "as", "if", "enough"})
+
+
+def the_most(c: Checker, i: int, x) -> None:
+    """"Kyoto is most beautiful city in Japan" -> "is the most beautiful city": a superlative before
+    its noun takes 'the'. Only 'be' + most + adjective + a noun that ends its phrase."""
+    from pipelines.rules.grammar import _noun_ends_phrase
+    from pipelines.rules.spelling import dictionary
+
+    if x.w != "most" or x.prev not in _BE_FORMS or x.nxt not in G.adjectives or x.nxt2 is None or not c.linked(i + 1):
+        return
+    k = i + 2
+    noun = c.eff[k]
+    if noun in _NOT_HEAD_NOUNS or noun in G.adjectives or noun.endswith("ly") or noun not in dictionary() or not c.toks[k][2].islower():
+        return
+    if c.hyphenated(k) or not _noun_ends_phrase(c, k):
+        return
+    c.tok_edit(i, "the most", "A superlative before its noun takes 'the': '{repl}'.", "THE_SUPERLATIVE")
+
+
+_LETTER_NAMES = frozenset({"a", "an", "the", "letter", "vowel", "plan", "grade", "type", "and", "or", "of"})
+
+
+def text_speak_you(c: Checker, i: int, x) -> None:
+    """"because u know it" -> "because you know it": 'u' between two words stands for 'you'."""
+    s, e, word = c.toks[i]
+    if word != "u" or x.prev is None or x.prev in _LETTER_NAMES or not x.prev.isalpha():
+        return
+    if not (x.nxt in G.modals or x.nxt in G.be or x.nxt in G.do_aux or x.nxt in ("don't", "dont", "can't", "cant", "have") or x.nxt in G.clear_base_verbs or x.nxt in G.third_person):
+        return  # a verb must follow: "press u to undo" names a key
+    c.add(s, e - s, "you", Task.GRAMMAR, "Write 'you' in full.", "U_YOU", P_GRAMMAR)
+
+
+_INTERNET_BEFORE = frozenset("on from through via use uses used using access accesses accessed accessing browse browsing surf surfing search searching".split())
+
+
+def the_internet(c: Checker, i: int, x) -> None:
+    """"searching internet" -> "searching the internet", "hackers in internet" -> "hackers on the
+    internet": the network is 'the internet', and things are on it."""
+    from pipelines.rules.grammar import _noun_ends_phrase
+
+    k = i + 1
+    if c.eff[k] != "internet" or not c.linked(i) or c.protected(k) or not _noun_ends_phrase(c, k):
+        return
+    if x.w == "in" and x.prev not in ("interest", "interested", "invest", "invested", "investment", "trust", "faith", "belief", "growth", "rise"):
+        s, e = c.toks[i][0], c.toks[k][1]
+        c.add(s, e - s, match_case(c.toks[i][2], "on the ") + c.toks[k][2], Task.GRAMMAR, "Things are 'on the internet'.", "THE_INTERNET", P_GRAMMAR)
+    elif x.w in _INTERNET_BEFORE:
+        c.tok_edit(k, "the " + c.toks[k][2], "Write '{repl}': there is one internet.", "THE_INTERNET")
+
+
+_AFTER_PREDICATE = frozenset({"because", "to", "for", "that", "and", "but", "when", "if", "since", "as"})
+
+
+def it_adjective(c: Checker, i: int, x) -> None:
+    """"But it dangerous, because..." -> "But it is dangerous": 'it' opening a clause needs a verb
+    before an adjective (only adjectives with no verb or noun reading)."""
+    if x.w != "it" or not (x.at_start or x.prev in G.conj or x.prev in G.clause_openers) or x.nxt not in G.adjectives:
+        return
+    if (x.nxt2 is None and c.ends_after(i + 1)) or x.nxt2 in _AFTER_PREDICATE:
+        c.tok_edit(i, c.toks[i][2] + " is", "A verb is missing: '{repl}'.", "IT_IS_ADJECTIVE")
+
+
+_TRUTH_VERBS = frozenset("learn learns learned learnt learning know knows knew knowing tell tells told telling discover discovers discovered hide hides hid accept accepts accepted face faced seek seeks sought reveal reveals revealed".split())
+
+
+def the_truth(c: Checker, i: int, x) -> None:
+    """"He chose to learn truth." -> "learn the truth": the truth someone knows, learns or tells is 'the truth'."""
+    if x.nxt == "truth" and c.toks[i + 1][2] == "truth" and (x.nxt2 is None or x.nxt2 in _AFTER_PREDICATE or x.nxt2 in ("about", "of", "in")):
+        if not (x.w in ("tell", "tells", "told", "telling") and x.nxt2 == "from"):  # "tell truth from fiction"
+            c.tok_edit(i + 1, "the truth", "Write '{repl}'.", "THE_TRUTH")
+
+
 RULES = (
+    (it_adjective, {"it"}),
+    (the_truth, _TRUTH_VERBS),
+    (the_internet, _INTERNET_BEFORE | {"in"}),
+    (text_speak_you, {"u"}),
+    (the_most, {"most"}),
+    (than_the_other, {"than"}),
+    (agree_with, _AGREE_FORMS),
     (contraction_is, _S_IS),
     (important_thing, {"important"}),
     (be_agree, set(_BE)),

@@ -1118,3 +1118,56 @@ def test_people_and_children_take_a_plural_verb_after_who_or_an_adjective(text, 
 )
 def test_a_singular_verb_after_one_of_the_people_or_a_told_clause_stays(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("One road is longer than other, so we drive.", "One road is longer than the other, so we drive."),
+        ("I agree the author on this point.", "I agree with the author on this point."),
+        ("We disagreed some ideas in the plan.", "We disagreed with some ideas in the plan."),
+        ("I don't agree them.", "I don't agree with them."),
+        ("Paris is most famous city in France.", "Paris is the most famous city in France."),
+        ("Children should tell truth.", "Children should tell the truth."),
+        ("We stopped because it dangerous to go on.", "We stopped because it is dangerous to go on."),
+        ("I hope u can come.", "I hope you can come."),
+    ],
+)
+def test_other_agree_most_truth_and_a_missing_is(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is better than other options.",
+        "They help each other.",
+        "I agree the plan is good.",
+        "We agreed the terms of the loan.",
+        "They agreed to help.",
+        "She is most happy when she sings.",
+        "This is most helpful.",
+        "Can you tell truth from fiction?",
+        "I found it dangerous.",
+        "Press u to undo.",
+        "The letter u is a vowel.",
+    ],
+)
+def test_other_agree_most_truth_it_and_u_that_are_right_stay(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I read the news in internet.", "I read the news on the internet."),
+        ("Kids spend hours searching internet.", "Kids spend hours searching the internet."),
+    ],
+)
+def test_the_internet_takes_the_and_on(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Internet access is cheap.", "She is interested in internet safety.", "I found it on the internet."])
+def test_internet_as_a_modifier_or_with_its_article_stays(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
