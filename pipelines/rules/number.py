@@ -172,7 +172,8 @@ def determiner_number(c: Checker, i: int, x) -> None:
 
 
 def lot_of_plural(c: Checker, i: int, x) -> None:
-    """"a lot of scientist" -> "a lot of scientists", where English text clearly counts the noun."""
+    """"a lot of scientist" -> "a lot of scientists", "the number of car" -> "the number of cars",
+    where English text clearly counts the noun."""
     noun = x.nxt2
     if x.nxt != "of" or noun is None or noun.endswith("s") or noun in G.uncountable or not c.toks[i + 2][2].islower() or c.hyphenated(i + 2):
         return
@@ -186,7 +187,8 @@ def lot_of_plural(c: Checker, i: int, x) -> None:
     verb_after = after is not None and after.endswith("ed") and any(stem in G.third_person for stem in _stems(after))  # "a lot of worker worked"
     if plural is None or not (_noun_ends_phrase(c, i + 2) or after in _AFTER_NOUN_PHRASE or verb_after):
         return
-    if pairs.get(f"many {plural}", 0) > BIGRAM_RATIO * (1 + pairs.get(f"much {noun}", 0)) and pairs.get(f"of {plural}", 0) > OF_PLURAL_RATIO * pairs.get(f"of {noun}", 0):
+    counted = x.w in ("number", "numbers") or pairs.get(f"of {plural}", 0) > OF_PLURAL_RATIO * pairs.get(f"of {noun}", 0)  # "a number of" counts
+    if pairs.get(f"many {plural}", 0) > BIGRAM_RATIO * (1 + pairs.get(f"much {noun}", 0)) and counted:
         c.tok_edit(i + 2, plural, f"After '{x.w} of', use the plural '{{repl}}'.", "NOUN_NUMBER")
 
 
@@ -219,7 +221,7 @@ def relative_plural(c: Checker, i: int, x) -> None:
 RULES = (
     (relative_plural, {"who", "that", "which"}),
     (determiner_number, {"this", "every", "each"} | _PLURAL_DETERMINERS),
-    (lot_of_plural, {"lot", "lots"}),
+    (lot_of_plural, {"lot", "lots", "number", "numbers"}),
     (most_plural, {"most"}),
     (there_is_plural, {"there"}),
     (pronoun_verb, _PLURAL_SUBJECTS | _SINGULAR_SUBJECTS),

@@ -118,7 +118,7 @@ def counted_uncountable(c: Checker, i: int, x) -> None:
 
 
 _CAUSATIVE = frozenset({"make", "makes", "made", "making", "let", "lets", "letting"})
-_OBJECTS = frozenset({"me", "you", "him", "her", "us", "them"})
+_OBJECTS = frozenset({"me", "you", "him", "her", "us", "them", "people", "everyone", "everybody", "someone", "somebody", "anyone", "others", "students", "children", "kids"})
 _GO = frozenset({"go", "goes", "went", "going", "gone"})
 _ACTIVITIES = frozenset({"shopping", "swimming", "fishing", "hiking", "running", "skiing", "camping", "dancing", "walking", "jogging", "sightseeing"})
 

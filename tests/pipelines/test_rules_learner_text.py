@@ -1171,3 +1171,20 @@ def test_the_internet_takes_the_and_on(text, expected):
 @pytest.mark.parametrize("text", ["Internet access is cheap.", "She is interested in internet safety.", "I found it on the internet."])
 def test_internet_as_a_modifier_or_with_its_article_stays(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The number of visitor is growing.", "The number of visitors is growing."),
+        ("There were many accident during the storm.", "There were many accidents during the storm."),
+        ("The teacher made everyone to stand up.", "The teacher made everyone stand up."),
+    ],
+)
+def test_a_counted_noun_after_number_of_and_make_someone_do(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["A number of people came.", "They made efforts to improve.", "The number of water bottles fell."])
+def test_number_of_a_plural_and_made_efforts_to_stay(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
