@@ -131,3 +131,30 @@ def lot_same(c, i: int, x) -> None:
         c.tok_edit(i, "a long", "Write 'a long time'.", "A_LONG_TIME")
     if x.w in _BEFORE_SAME and x.nxt == "same" and x.nxt2 in (None, "as", "for", "to", "and", "in", "with", "thing", "things"):
         c.tok_edit(i + 1, "the same", "Write 'the same'.", "THE_SAME")
+
+
+# People named by their role: as the subject of a clause they need a determiner ("teacher says").
+ROLE_NOUNS = frozenset(
+    "teacher professor lecturer student speaker author writer reader doctor lawyer engineer worker boss manager employer "
+    "customer person".split()
+)
+_CLAUSE_START = frozenset({"when", "if", "because", "although", "though", "while", "since", "that", "until", "unless", "but", "and", "so"})
+_SUBJECT_VERBS = frozenset({"need", "needs", "say", "says", "said", "think", "thinks", "thought", "want", "wants", "is", "was", "has", "can", "will", "should", "must", "would", "could"})
+
+
+def role_subject(c, i: int, x) -> None:
+    """"Professor need them to do it" -> "The professor needs...", "when teacher asked me" -> "when
+    the teacher asked me": a person's role as a subject takes 'the' ('a' for 'person')."""
+    word = c.toks[i][2]
+    if not (word.islower() or (x.at_start and word[1:].islower())) or c.hyphenated(i) or x.nxt is None:
+        return
+    if not (x.at_start or x.prev in _CLAUSE_START or not c.linked(i - 1)) or (not x.at_start and c.text[c.toks[i - 1][1] : c.toks[i][0]].strip() not in ("", ",")):
+        return
+    if not c.toks[i + 1][2].islower() or not (x.nxt in G.verb_only or x.nxt in _SUBJECT_VERBS):
+        return
+    article = "a" if x.w == "person" else "the"
+    noun = c.eff[i] if c.eff[i] != c.low[i] else word.lower()  # a misspelt noun: its correction
+    repl = f"{article.capitalize() if x.at_start else article} {noun}"
+    c.tok_edit(i, repl, "A person's role needs an article here: '{repl}'.", "MISSING_ARTICLE")
+    if G.third_person.get(x.nxt):  # "Professor need them" -> "The professor needs them"
+        c.tok_edit(i + 1, G.third_person[x.nxt], f"The verb does not agree with '{word}'. Did you mean '{{repl}}'?", "SUBJECT_VERB_AGREEMENT")

@@ -307,6 +307,7 @@ _RULES = (
     (articles.a_an, {"a", "an"}),
     (articles.missing_article, articles.A.before_countable | articles.BEFORE_ROLE | {"am", "is", "was", "it's", "that's", "not", "isn't", "wasn't"}),
     (articles.lot_same, {"lot", "long"} | articles._BEFORE_SAME),
+    (articles.role_subject, articles.ROLE_NOUNS),
     (pronoun_agreement, set(AGREE)),
     (base_form, G.modals | G.do_aux | {"not"}),
     *confusions.RULES,

@@ -1188,3 +1188,21 @@ def test_a_counted_noun_after_number_of_and_make_someone_do(text, expected):
 @pytest.mark.parametrize("text", ["A number of people came.", "They made efforts to improve.", "The number of water bottles fell."])
 def test_number_of_a_plural_and_made_efforts_to_stay(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("When teacher explains it, we listen.", "When the teacher explains it, we listen."),
+        ("Professor need more time.", "The professor needs more time."),
+        ("We went without guide.", "We went without a guide."),
+        ("Travel can bring good chance to learn.", "Travel can bring a good chance to learn."),
+    ],
+)
+def test_a_role_as_a_subject_and_a_count_noun_after_bring_or_without_take_an_article(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Professor Smith says so.", "My teacher says so.", "Student loans are high.", "It brought good luck."])
+def test_a_title_a_determiner_or_an_uncountable_noun_needs_no_article(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
