@@ -277,7 +277,31 @@ def the_truth(c: Checker, i: int, x) -> None:
             c.tok_edit(i + 1, "the truth", "Write '{repl}'.", "THE_TRUTH")
 
 
+def extra_word(c: Checker, i: int, x) -> None:
+    """"besides of their work" -> "besides their work", "in very less time" -> "in less time":
+    'besides' takes its object directly, and 'very' does not go with 'less'."""
+    if (x.w == "besides" and x.nxt == "of" and x.nxt2 is not None) or (x.w == "very" and x.nxt == "less"):
+        c.tok_drop(i + 1 if x.w == "besides" else i, f"Drop '{c.toks[i + 1][2] if x.w == 'besides' else c.toks[i][2]}' here.", "UNNECESSARY_WORD")
+
+
+_EVERYONE_NEXT = frozenset({"knows", "wants", "needs", "thinks", "says", "likes", "agrees", "believes"})
+_ASK_TO = frozenset("make makes made making let lets help helps helped want wants wanted ask asks asked allow allows allowed expect expects expected".split())
+
+
+def every_one(c: Checker, i: int, x) -> None:
+    """"to make every one to understand" -> "everyone": 'every one' (each single one) is followed by
+    'of' or stands for things; before a verb or 'to' it is the pronoun 'everyone'."""
+    if x.w == "every" and x.nxt == "one" and (x.nxt2 in _EVERYONE_NEXT or (x.nxt2 == "to" and x.prev in _ASK_TO)) and c.linked(i + 1):
+        s, e = c.toks[i][0], c.toks[i + 1][1]
+        repl = match_case(c.toks[i][2], "everyone")
+        if x.prev in ("make", "makes", "made", "making", "let", "lets") and x.nxt2 == "to" and c.linked(i + 2) and (c.word_at(i + 3) in G.clear_base_verbs or c.word_at(i + 3) in G.base_verbs or c.word_at(i + 3) in G.third_person):
+            e, repl = c.toks[i + 3][0], repl + " "  # "make every one to understand" -> "make everyone understand"
+        c.add(s, e - s, repl, Task.GRAMMAR, "Write 'everyone' as one word here.", "EVERYONE", P_GRAMMAR)
+
+
 RULES = (
+    (extra_word, {"besides", "very"}),
+    (every_one, {"every"}),
     (it_adjective, {"it"}),
     (the_truth, _TRUTH_VERBS),
     (the_internet, _INTERNET_BEFORE | {"in"}),

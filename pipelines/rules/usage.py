@@ -129,6 +129,31 @@ def causative_to(c: Checker, i: int, x) -> None:
         c.tok_drop(i + 2, f"After '{c.toks[i][2]} {c.toks[i + 1][2]}', use the verb without 'to'.", "MAKE_TO")
 
 
+_OBJECT_DETERMINERS = frozenset({"the", "those", "these", "this", "that", "my", "your", "his", "her", "their", "our"})
+VERB_RATIO = 10  # "he thinks" must be this many times as common as "the thinks" (a verb, not a plural noun)
+
+
+def causative_base(c: Checker, i: int, x) -> None:
+    """"it makes those people thinks" -> "makes those people think", "let it goes" -> "let it go":
+    after make or let and its object, the verb takes its base form. Only forms English uses as
+    verbs far more than as plural nouns ("made them stars" keeps its noun)."""
+    from pipelines.rules.spelling import bigrams
+
+    k = i + 1
+    if x.nxt in _OBJECTS or x.nxt == "it":
+        v = k + 1
+    elif x.nxt in _OBJECT_DETERMINERS and x.nxt2 is not None and c.toks[k + 1][2].islower() and c.linked(k):
+        v = k + 2
+    else:
+        return
+    verb = c.word_at(v)
+    if verb not in G.base_of_third or not c.linked(v - 1) or not c.toks[v][2].islower() or c.hyphenated(v):
+        return
+    pairs = bigrams()
+    if verb in G.verb_only or pairs.get(f"he {verb}", 0) > VERB_RATIO * (1 + pairs.get(f"the {verb}", 0)):
+        c.tok_edit(v, G.base_of_third[verb], f"After '{c.toks[i][2]}' and its object, use the base form '{{repl}}'.", "MAKE_BASEFORM")
+
+
 def go_for_ing(c: Checker, i: int, x) -> None:
     """"go for shopping" -> "go shopping"."""
     if x.w in _GO and x.nxt == "for" and x.nxt2 in _ACTIVITIES and c.linked(i + 1) and (not c.linked(i + 2) or c.word_at(i + 3) in ("and", "or", "with", "in", "at", "on")):
@@ -161,6 +186,7 @@ RULES = (
     (double_determiner, {"a", "an", "the"}),
     (modal_be, _MODALS | {"not"}),
     (causative_to, _CAUSATIVE),
+    (causative_base, _CAUSATIVE),
     (go_for_ing, _GO),
     (article_plural, {"a", "an"}),
     (modal_to, G.modals | _SURE_MODALS | {"not"}),

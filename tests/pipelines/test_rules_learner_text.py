@@ -1206,3 +1206,37 @@ def test_a_role_as_a_subject_and_a_count_noun_after_bring_or_without_take_an_art
 @pytest.mark.parametrize("text", ["Professor Smith says so.", "My teacher says so.", "Student loans are high.", "It brought good luck."])
 def test_a_title_a_determiner_or_an_uncountable_noun_needs_no_article(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("She paints besides of her job.", "She paints besides her job."),
+        ("We finished it in very less time.", "We finished it in less time."),
+        ("It is hard to make every one to agree.", "It is hard to make everyone agree."),
+        ("I want every one to come.", "I want everyone to come."),
+    ],
+)
+def test_besides_of_very_less_and_every_one_as_a_pronoun(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Every one of them came.", "I gave every one to my friend.", "Every one is different.", "Besides, of course, we left."])
+def test_every_one_meaning_each_thing_and_besides_alone_stay(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The news makes those people thinks twice.", "The news makes those people think twice."),
+        ("A warm bath makes him feels better.", "A warm bath makes him feel better."),
+    ],
+)
+def test_the_verb_after_make_and_its_object_takes_the_base_form(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize("text", ["They made them stars.", "That made the stars shine.", "The makes of cars differ."])
+def test_a_noun_after_make_and_its_object_stays(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
