@@ -138,7 +138,7 @@ ROLE_NOUNS = frozenset(
     "teacher professor lecturer student speaker author writer reader doctor lawyer engineer worker boss manager employer "
     "customer person".split()
 )
-_CLAUSE_START = frozenset({"when", "if", "because", "although", "though", "while", "since", "that", "until", "unless", "but", "and", "so"})
+_CLAUSE_START = frozenset({"when", "if", "because", "although", "though", "while", "since", "until", "unless", "but", "so"})  # not "that teacher", "student and teacher"
 _SUBJECT_VERBS = frozenset({"need", "needs", "say", "says", "said", "think", "thinks", "thought", "want", "wants", "is", "was", "has", "can", "will", "should", "must", "would", "could"})
 
 
@@ -146,8 +146,8 @@ def role_subject(c, i: int, x) -> None:
     """"Professor need them to do it" -> "The professor needs...", "when teacher asked me" -> "when
     the teacher asked me": a person's role as a subject takes 'the' ('a' for 'person')."""
     word = c.toks[i][2]
-    if not (word.islower() or (x.at_start and word[1:].islower())) or c.hyphenated(i) or x.nxt is None:
-        return
+    if not (word.islower() or (x.at_start and word[1:].islower() and c.eff[i] == c.low[i])) or c.hyphenated(i) or x.nxt is None:
+        return  # a capitalised word the speller changed is likely a name ("Bos has")
     if not (x.at_start or x.prev in _CLAUSE_START or not c.linked(i - 1)) or (not x.at_start and c.text[c.toks[i - 1][1] : c.toks[i][0]].strip() not in ("", ",")):
         return
     if not c.toks[i + 1][2].islower() or not (x.nxt in G.verb_only or x.nxt in _SUBJECT_VERBS):

@@ -1240,3 +1240,13 @@ def test_the_verb_after_make_and_its_object_takes_the_base_form(text, expected):
 @pytest.mark.parametrize("text", ["They made them stars.", "That made the stars shine.", "The makes of cars differ."])
 def test_a_noun_after_make_and_its_object_stays(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+def test_a_capitalised_name_the_speller_would_change_is_no_role():
+    text = "The new parser by N.E. Bos has landed."
+    assert not [e for e in check(text, ("grammar", "spelling"), "en-US") if e.rule == "MISSING_ARTICLE"]
+
+
+@pytest.mark.parametrize("text", ["She knows what that teacher has told her.", "We know this student can win.", "The student and teacher can talk."])
+def test_a_role_after_a_demonstrative_has_its_determiner(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
