@@ -205,14 +205,23 @@ def _noun_ends_phrase(c: Checker, k: int) -> bool:
     return after is None or after in G.noun_followers or after in G.modals or after in _STARTS_ANOTHER_PHRASE
 
 
+_MANY_OF = frozenset({"one", "many", "each", "several", "few", "both"})
+_PART_OF = frozenset({"some", "most", "all", "any", "none"})
+_PEOPLE = frozenset("kid friend parent citizen member employee tourist visitor user player child".split()) | articles.ROLE_NOUNS
+
+
 def noun_number(c: Checker, i: int, x: Ctx) -> None:
     """"many reason" -> "many reasons", "one of the problem" -> "one of the problems",
     "many beautiful place" -> "many beautiful places" (one adjective between)."""
-    plural_context = x.w in G.plural_quantifiers or (x.w in ("the", "my", "our", "their", "his", "her", "your") and c.word_at(i - 1) == "of" and c.word_at(i - 2) in ("one", "some", "many", "most", "all", "each", "any", "none"))
+    of_the = x.w in ("the", "my", "our", "their", "his", "her", "your") and c.word_at(i - 1) == "of"
+    partitive = of_the and c.word_at(i - 2) in _PART_OF  # "most of the city" is a part of one city
+    plural_context = x.w in G.plural_quantifiers or (of_the and c.word_at(i - 2) in _MANY_OF) or partitive
     if not plural_context:
         return
     k = i + 2 if x.nxt in G.adjectives and c.linked(i + 1) and c.word_at(i + 2) is not None else i + 1
     noun = c.eff[k]
+    if partitive and noun not in _PEOPLE:  # but not a part of one kid: "most of the kid knew"
+        return
     if noun in G.uncountable or noun.endswith("s") or not c.toks[k][2].islower() or c.hyphenated(k) or (k > i + 1 and (noun in G.adjectives or c.hyphenated(i + 1))):
         return
     from pipelines.rules.spelling import dictionary

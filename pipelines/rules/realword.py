@@ -2,10 +2,12 @@
 "to safe the environment" -> "to save", "the adds" -> "the ads".
 
 A listed word is swapped for its look-alike only when neither it nor its neighbours have another
-fix, and English text (the bigram counts that rank spelling candidates) either never has the
-written word next to one of its neighbours but has the look-alike next to both, at least `RATIO`
-times as often, or never has the written word next to either neighbour but has the look-alike
-next to one of them at least `ONE_SIDE_COUNT` times ("heart decease" -> "heart disease").
+fix, and English text (the bigram counts that rank spelling candidates) has the look-alike next
+to both neighbours far more often than the written word: `RATIO` times when the written word is
+next to neither, `ONE_SIDE_RATIO` times when it is next to one of them (its missing pair is then
+taken as `UNSEEN`: the list leaves out pairs rarer than 6.4 million, so "was there left" is not
+"their left"); or the written word is next to neither neighbour and the look-alike next to one of
+them at least `ONE_SIDE_COUNT` times ("heart decease" -> "heart disease").
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pipelines.rules.words import GRAMMAR as G
 
 RATIO = 1000
 ONE_SIDE_COUNT = 1_000_000  # or: the written word is never beside either neighbour, the look-alike this often beside one
+UNSEEN = 3_200_000  # the bigram list keeps pairs seen 6.4 million times or more: a missing one may still be common
+ONE_SIDE_RATIO = 30  # when the written word is at home on one side and that missing pair is taken as UNSEEN
 
 
 def _touched(c: Checker) -> set[int]:
@@ -46,9 +50,13 @@ def check(c: Checker) -> None:
         before, after = pairs.get(f"{prev} {word}", 0), pairs.get(f"{word} {nxt}", 0)
         if before and after:
             continue  # the written word is at home here
+        if before or after:  # at home on one side: the pair missing on the other is rarer than the list's floor, not unseen
+            written, ratio = (before or UNSEEN) * (after or UNSEEN), ONE_SIDE_RATIO
+        else:
+            written, ratio = 1, RATIO
         for alt in G.confused_words[word]:
             alt_before, alt_after = pairs.get(f"{prev} {alt}", 0), pairs.get(f"{alt} {nxt}", 0)
-            both = alt_before and alt_after and alt_before * alt_after > RATIO * (1 + before) * (1 + after)
+            both = alt_before and alt_after and alt_before * alt_after > ratio * written
             if both or (before == after == 0 and max(alt_before, alt_after) >= ONE_SIDE_COUNT):
                 if touched is None:
                     touched = _touched(c)

@@ -1250,3 +1250,28 @@ def test_a_capitalised_name_the_speller_would_change_is_no_role():
 @pytest.mark.parametrize("text", ["She knows what that teacher has told her.", "We know this student can win.", "The student and teacher can talk."])
 def test_a_role_after_a_demonstrative_has_its_determiner(text):
     assert check(text, ("grammar", "spelling"), "en-US") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("They show there product at the fair.", "They show their product at the fair."),
+        ("Most of the kid knew the answer.", "Most of the kids knew the answer."),
+        ("One of the problem is the price.", "One of the problems is the price."),
+    ],
+)
+def test_a_look_alike_and_a_plural_after_a_part_of_people(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The man who was there left.",  # 'there left' is too rare for the bigram list, not unheard of
+        "Most of the code came from the old system.",  # a part of one thing, not many
+        "Some of the city was dark.",
+        "All of the cake is gone.",
+    ],
+)
+def test_a_word_at_home_on_one_side_and_a_part_of_one_thing_stay(text):
+    assert check(text, ("grammar", "spelling"), "en-US") == []
