@@ -22,24 +22,28 @@ _FOR_ADJECTIVES = frozenset(
 _PEOPLE = frozenset({"me", "him", "her", "us", "them", "you", "people", "everyone", "everybody", "someone", "somebody", "anyone", "children", "students"})
 
 
-def _verb_slot(c: Checker, x) -> bool:
-    return x.w not in _NOUN_TOO or x.prev in _VERB_BEFORE
+# After these, 'to' is a preposition and a noun follows: "due to lack of", "thanks to trust in".
+_TO_PREPOSITION = frozenset("due owing thanks prior close next similar related contrary compared according".split())
+
+
+def _verb_slot(c: Checker, i: int, x) -> bool:
+    return x.w not in _NOUN_TOO or (x.prev in _VERB_BEFORE and not (x.prev == "to" and c.word_at(i - 2) in _TO_PREPOSITION))
 
 
 def preposition(c: Checker, i: int, x) -> None:
     """"depend of" -> "depend on", "interested about" -> "interested in"."""
     right = CO.prepositions.get(x.w, {}).get(x.nxt)
-    if right is not None and _verb_slot(c, x) and not (x.nxt == "in" and x.nxt2 == "on") and c.linked(i):
+    if right is not None and _verb_slot(c, i, x) and not (x.nxt == "in" and x.nxt2 == "on") and c.linked(i):
         c.tok_edit(i + 1, right, f"The usual preposition after '{c.toks[i][2]}' is '{{repl}}'.", "WRONG_PREPOSITION")
 
 
 def no_preposition(c: Checker, i: int, x) -> None:
     """"discuss about the plan" -> "discuss the plan", "return back" -> "return"."""
     drop = CO.no_preposition.get(x.w)
-    if drop is not None and x.nxt == drop and x.nxt2 is not None and x.nxt2 not in _NUMBERS and not x.nxt2.isdigit() and _verb_slot(c, x):
+    if drop is not None and x.nxt == drop and x.nxt2 is not None and x.nxt2 not in _NUMBERS and not x.nxt2.isdigit() and _verb_slot(c, i, x):
         c.tok_drop(i + 1, f"'{c.toks[i][2]}' takes its object directly: drop '{c.toks[i + 1][2]}'.", "UNNECESSARY_PREPOSITION")
     again = CO.redundant.get(x.w)
-    if again is not None and x.nxt == again and _verb_slot(c, x) and (again != "up" or x.nxt2 == "with"):
+    if again is not None and x.nxt == again and _verb_slot(c, i, x) and (again != "up" or x.nxt2 == "with"):
         c.tok_drop(i + 1, f"'{c.toks[i][2]}' already says it: drop '{c.toks[i + 1][2]}'.", "REDUNDANT_WORD")
 
 

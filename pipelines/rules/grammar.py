@@ -163,6 +163,8 @@ def noun_agreement(c: Checker, i: int, x: Ctx) -> None:
         v, verb = v + 1, c.word_at(v + 1)  # "Our teacher always say"
     if not noun_word.islower() or c.hyphenated(n) or c.hyphenated(n + 1) or noun in G.not_plural or noun in G.group_words or noun in G.modals:
         return
+    if noun in _SUBJECT_PRONOUNS or noun in G.obj_pronouns:
+        return  # "that you receive": 'that' joins a clause, it determines no noun
     after = c.word_at(v + 1) if c.linked(v) else None
     if x.w not in _SINGULAR_DETERMINERS and _plural(noun) and (verb in G.singular_verb_to_plural or verb in G.base_of_third):
         if verb not in G.singular_verb_to_plural and not _verb_follows(c, v, after):
@@ -206,6 +208,7 @@ def _noun_ends_phrase(c: Checker, k: int) -> bool:
 
 
 _MANY_OF = frozenset({"one", "many", "each", "several", "few", "both"})
+_NOT_A_NOUN = G.be | G.modals | G.after_verb | G.conj | G.do_aux
 _PART_OF = frozenset({"some", "most", "all", "any", "none"})
 _PEOPLE = frozenset("kid friend parent citizen member employee tourist visitor user player child".split()) | articles.ROLE_NOUNS
 
@@ -221,6 +224,8 @@ def noun_number(c: Checker, i: int, x: Ctx) -> None:
     k = i + 2 if x.nxt in G.adjectives and c.linked(i + 1) and c.word_at(i + 2) is not None else i + 1
     noun = c.eff[k]
     if partitive and noun not in _PEOPLE:  # but not a part of one kid: "most of the kid knew"
+        return
+    if noun in _NOT_A_NOUN or noun in G.verb_only:  # "these are", "tried these out", "these modify": a pronoun, then no noun
         return
     if noun in G.uncountable or noun.endswith("s") or not c.toks[k][2].islower() or c.hyphenated(k) or (k > i + 1 and (noun in G.adjectives or c.hyphenated(i + 1))):
         return

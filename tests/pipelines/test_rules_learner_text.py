@@ -1271,6 +1271,11 @@ def test_a_look_alike_and_a_plural_after_a_part_of_people(text, expected):
         "Most of the code came from the old system.",  # a part of one thing, not many
         "Some of the city was dark.",
         "All of the cake is gone.",
+        "As a rule, these are not useful.",  # 'these' as a pronoun, then a verb or a particle
+        "We have not tried these out yet.",
+        "So these modify the result.",
+        "The build failed (due to lack of memory).",  # 'lack' as a noun after 'due to'
+        "You may charge for it; that you receive the code is enough.",  # 'that' joins a clause
     ],
 )
 def test_a_word_at_home_on_one_side_and_a_part_of_one_thing_stay(text):
