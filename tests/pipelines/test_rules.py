@@ -108,6 +108,11 @@ def test_names_and_acronyms_are_not_spelling_mistakes():
     assert check(text, {"spelling"}) == []
 
 
+def test_everyday_technical_words_are_not_spelling_mistakes():
+    text = "The changelog lists a bugfix for the codec, a hotfix to the filesystem and a symlink in the distro; it is the de facto walkthrough."
+    assert check(text, {"spelling"}) == []
+
+
 def test_capitalisation_is_kept_in_spelling_fixes():
     assert fixed("Teh report is ready.", {"spelling"}) == "The report is ready."
     assert fixed("I recieved it.", {"spelling"}) == "I received it."
