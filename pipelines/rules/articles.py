@@ -35,6 +35,9 @@ def _acronym_needs_an(bare: str, letters: str) -> bool | None:
     return bare[0] in A.vowel_letters
 
 
+_INITIALS = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z])")
+
+
 def needs_an(word: str, low: str) -> bool | None:
     """True for "an", False for "a", None when it cannot tell."""
     if not word or not word[0].isalpha():
@@ -45,6 +48,9 @@ def needs_an(word: str, low: str) -> bool | None:
         return letters.lower() in A.vowel_letters
     if (letters.isupper() or sum(ch.isupper() for ch in letters) >= 2) and len(letters) <= 6 and not _read_as_word(bare, letters):
         return _acronym_needs_an(bare, letters)
+    initials = _INITIALS.match(letters)  # "an LZMAFile", "an SSLContext": the initials are read letter by letter
+    if initials and not _read_as_word(initials[0].lower(), initials[0]):
+        return _acronym_needs_an(initials[0].lower(), initials[0])
     if bare.startswith(tuple(A.an_words)) or bare.startswith(tuple(A.an_uni)):
         return True
     if bare.startswith(("historic", "hysteric")):

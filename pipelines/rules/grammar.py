@@ -208,7 +208,7 @@ def _noun_ends_phrase(c: Checker, k: int) -> bool:
 
 
 _MANY_OF = frozenset({"one", "many", "each", "several", "few", "both"})
-_NOT_A_NOUN = G.be | G.modals | G.after_verb | G.conj | G.do_aux
+_NOT_A_NOUN = G.be | G.modals | G.after_verb | G.conj | G.do_aux | G.determiners
 _PART_OF = frozenset({"some", "most", "all", "any", "none"})
 _PEOPLE = frozenset("kid friend parent citizen member employee tourist visitor user player child".split()) | articles.ROLE_NOUNS
 
@@ -225,8 +225,10 @@ def noun_number(c: Checker, i: int, x: Ctx) -> None:
     noun = c.eff[k]
     if partitive and noun not in _PEOPLE:  # but not a part of one kid: "most of the kid knew"
         return
-    if noun in _NOT_A_NOUN or noun in G.verb_only:  # "these are", "tried these out", "these modify": a pronoun, then no noun
+    if noun in _NOT_A_NOUN or noun in G.verb_only or noun in G.irregular_past:  # "these are", "those found in": a pronoun, then no noun
         return
+    if x.w == "both" and c.word_at(k + 1) == "and":
+        return  # "both read and write modes": two words joined, not one counted
     if noun in G.uncountable or noun.endswith("s") or not c.toks[k][2].islower() or c.hyphenated(k) or (k > i + 1 and (noun in G.adjectives or c.hyphenated(i + 1))):
         return
     from pipelines.rules.spelling import dictionary

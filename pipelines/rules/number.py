@@ -145,9 +145,11 @@ def determiner_number(c: Checker, i: int, x) -> None:
     noun = x.nxt
     if noun is None or not c.toks[i + 1][2].islower() or c.hyphenated(i + 1) or noun in G.not_plural:
         return
-    from pipelines.rules.grammar import _noun_ends_phrase, _plural, _plural_of
+    from pipelines.rules.grammar import _NOT_A_NOUN, _noun_ends_phrase, _plural, _plural_of
     from pipelines.rules.spelling import bigrams, dictionary
 
+    if noun in _NOT_A_NOUN:
+        return  # "both a drive letter and": no noun follows the determiner
     words = dictionary()
     plural_verb = x.w in _PLURAL_DETERMINERS and c.linked(i + 1) and c.word_at(i + 2) in G.third_person and c.word_at(i + 2) != "like" and noun not in G.modals  # "some driver make"
     if not (_noun_ends_phrase(c, i + 1) or c.word_at(i + 2) in _AFTER_NOUN_PHRASE or plural_verb):

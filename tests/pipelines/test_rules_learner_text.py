@@ -1265,6 +1265,17 @@ def test_a_look_alike_and_a_plural_after_a_part_of_people(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A LZMAFile object is open.", "An LZMAFile object is open."),  # initials read letter by letter
+        ("A HTTPServer runs here.", "An HTTPServer runs here."),
+    ],
+)
+def test_a_or_an_before_a_name_that_starts_with_initials(text, expected):
+    assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The man who was there left.",  # 'there left' is too rare for the bigram list, not unheard of
@@ -1276,6 +1287,11 @@ def test_a_look_alike_and_a_plural_after_a_part_of_people(text, expected):
         "So these modify the result.",
         "The build failed (due to lack of memory).",  # 'lack' as a noun after 'due to'
         "You may charge for it; that you receive the code is enough.",  # 'that' joins a clause
+        "Paste a url or a utf-8 string.",  # 'you'-sound letters
+        "An SSLContext holds the keys.",
+        "A path cannot hold both a drive letter and a share.",  # 'both ... and' joins, it does not count
+        "Streams work in both read and write modes.",
+        "These work like those found in other languages.",
     ],
 )
 def test_a_word_at_home_on_one_side_and_a_part_of_one_thing_stay(text):
