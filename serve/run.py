@@ -126,13 +126,14 @@ def drain(names: list[str], settings: Settings) -> None:
 
 
 class Started:
-    """Every process this command has started, directly or not, as last seen. HAProxy is started by
-    a Ray actor: should that actor die first, HAProxy is no longer anyone's child here but is still
-    known, and stopped."""
+    """Every process this command has started, directly or not, as last seen, and Ray's GCS address.
+    HAProxy is started by a Ray actor: should that actor die first, HAProxy is no longer anyone's
+    child here but is still known, and stopped."""
 
     def __init__(self, leave_out: tuple[int, ...] = ()):
         self._leave_out = set(leave_out)
         self.processes: dict[int, psutil.Process] = {}
+        self.gcs: str | None = None  # host:port, once Ray has started
 
     def look(self) -> list[psutil.Process]:
         """The processes started and still running (those that ended are forgotten)."""
@@ -142,26 +143,44 @@ class Started:
         self.processes = {pid: p for pid, p in self.processes.items() if p.is_running()}
         return list(self.processes.values())
 
-
-def ray_alive(watch_s: float = 0.5) -> bool:
-    """Whether Ray's GCS still takes connections, watched for `watch_s`. A signal to the whole process
-    group (`timeout`, `kill -TERM -PGID`, systemd's default KillMode) reaches Ray's own processes with
-    this command; the GCS then stops listening at once (its process lingers for seconds), and with it
-    gone nothing can drain."""
-    import ray
-
-    if not ray.is_initialized():
-        return False
-    host, port = ray.get_runtime_context().gcs_address.rsplit(":", 1)
-    deadline = time.monotonic() + watch_s
-    while True:
-        try:
-            socket.create_connection((host, int(port)), timeout=0.2).close()
-        except OSError:
+    def ray_alive(self, watch_s: float = 0.5) -> bool:
+        """Whether Ray's GCS still takes connections, watched for `watch_s`. A signal to the whole
+        process group (`timeout`, `kill -TERM -PGID`, systemd's default KillMode) reaches Ray's own
+        processes with this command; the GCS then stops listening at once (its process lingers for
+        seconds), and with it gone nothing can drain."""
+        if self.gcs is None:
             return False
-        if time.monotonic() >= deadline:
-            return True
-        time.sleep(0.1)
+        host, port = self.gcs.rsplit(":", 1)
+        deadline = time.monotonic() + watch_s
+        while True:
+            try:
+                socket.create_connection((host, int(port)), timeout=0.2).close()
+            except OSError:
+                return False
+            if time.monotonic() >= deadline:
+                return True
+            time.sleep(0.1)
+
+    def stop_the_rest(self) -> None:
+        """HAProxy soft-stopped first, then every other process still running."""
+        close_listener([p for p in self.look() if named(p, "haproxy")])
+        stop_processes(self.look())
+
+
+RAY_GONE = "Ray was stopped from outside (a signal to the whole process group?): no drain; stopping what is left"
+
+
+def watch(started: Started, stopping: threading.Event, on_exit) -> None:
+    """In a thread from Ray's start: note the processes started, every second; should Ray's GCS go
+    while the command is not stopping it (during start-up too, when the main thread may be waiting
+    on Ray and cannot act), stop the rest and exit, rather than leave HAProxy holding the port."""
+    while not stopping.wait(1.0):
+        started.look()
+        if not started.ray_alive(0) and not stopping.is_set():
+            print(RAY_GONE, flush=True)
+            started.stop_the_rest()
+            on_exit()
+            os._exit(1)
 
 
 def stop_all(names: list[str], settings: Settings, started: Started) -> None:
@@ -171,12 +190,12 @@ def stop_all(names: list[str], settings: Settings, started: Started) -> None:
     import ray
 
     running = started.look()
-    alive = ray_alive()
+    alive = started.ray_alive()
     if names and alive:
         print("draining: new requests get 503 with Retry-After; requests in flight are answered", flush=True)
         drain(names, settings)
     elif names:
-        print("Ray was stopped from outside (a signal to the whole process group?): no drain; stopping what is left", flush=True)
+        print(RAY_GONE, flush=True)
     close_listener([p for p in started.look() if named(p, "haproxy")])
     if ray.is_initialized() and alive:
         ray.shutdown()  # everything admitted has been answered: no graceful Serve shutdown, whose route removal answers 404
@@ -242,18 +261,21 @@ def supervise(config: dict) -> int:
         embedded = start_embedded(settings)  # sets MONGODB_URI
         settings = Settings()
     names: list[str] = []
-    started = Started(leave_out=(embedded.proc.pid,) if embedded is not None else ())
+    started, stopping = Started(leave_out=(embedded.proc.pid,) if embedded is not None else ()), threading.Event()
     try:
         ray.init(configure_logging=False, log_to_driver=True, include_dashboard=settings.ray_dashboard)
+        started.gcs = ray.get_runtime_context().gcs_address
+        threading.Thread(target=watch, args=(started, stopping, embedded.stop if embedded else lambda: None), daemon=True).start()
         for signum in (signal.SIGTERM, signal.SIGINT):  # after ray.init, which installs its own
             signal.signal(signum, lambda *_: stop.set())
         if settings.redis_url:
             set_draining(settings, None, False)  # a drain cut short by a hard kill leaves it set in Redis
         names = deploy(config)
         print(f"serving on http://127.0.0.1:{settings.port}  (SIGTERM or Ctrl-C drains and stops)", flush=True)
-        while not stop.wait(5.0):
-            started.look()  # replicas and HAProxy come and go (autoscaling, restarts)
+        while not stop.wait(1.0):
+            pass
     finally:
+        stopping.set()
         stop_all(names, settings, started)
         if embedded is not None:
             embedded.stop()
