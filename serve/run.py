@@ -189,7 +189,7 @@ def stop_all(names: list[str], settings: Settings, started: Started) -> None:
     the last steps: no drain can run without it, and HAProxy must not be left holding the port."""
     import ray
 
-    running = started.look()
+    started.look()  # what runs now, before Ray stops its own
     alive = started.ray_alive()
     if names and alive:
         print("draining: new requests get 503 with Retry-After; requests in flight are answered", flush=True)
@@ -199,7 +199,7 @@ def stop_all(names: list[str], settings: Settings, started: Started) -> None:
     close_listener([p for p in started.look() if named(p, "haproxy")])
     if ray.is_initialized() and alive:
         ray.shutdown()  # everything admitted has been answered: no graceful Serve shutdown, whose route removal answers 404
-    stop_processes([p for p in running + started.look() if p.is_running()])
+    stop_processes(started.look())
 
 
 def _name(process: psutil.Process) -> str:
