@@ -19,7 +19,8 @@ _FOR_ADJECTIVES = frozenset(
     "easy hard difficult important necessary possible impossible good better best bad useful dangerous boring interesting fun "
     "normal common natural helpful essential vital crucial enough convenient comfortable safe unsafe healthy beneficial".split()
 )
-_PEOPLE = frozenset({"me", "him", "her", "us", "them", "you", "people", "everyone", "everybody", "someone", "somebody", "anyone", "children", "students"})
+# People as an object: "easy for them to", "make them go".
+PEOPLE = frozenset({"me", "him", "her", "us", "them", "you", "people", "everyone", "everybody", "someone", "somebody", "anyone", "children", "students"})
 
 
 # After these, 'to' is a preposition and a noun follows: "due to lack of", "thanks to trust in".
@@ -49,7 +50,7 @@ def no_preposition(c: Checker, i: int, x) -> None:
 
 def easy_for(c: Checker, i: int, x) -> None:
     """"It is easy to me to see" -> "easy for me to see": the person comes after 'for'."""
-    if x.w in _FOR_ADJECTIVES and x.nxt == "to" and x.nxt2 in _PEOPLE and c.linked(i + 1) and c.linked(i + 2) and c.word_at(i + 3) == "to":
+    if x.w in _FOR_ADJECTIVES and x.nxt == "to" and x.nxt2 in PEOPLE and c.linked(i + 1) and c.linked(i + 2) and c.word_at(i + 3) == "to":
         c.tok_edit(i + 1, "for", f"Write '{c.toks[i][2]} for {c.toks[i + 2][2]} to', not 'to {c.toks[i + 2][2]} to'.", "ADJ_FOR_TO")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from pipelines.rules.checker import P_GRAMMAR, Checker, match_case
+from pipelines.rules.collocations import PEOPLE
 from pipelines.rules.words import ARTICLES as A
 from pipelines.rules.words import GRAMMAR as G
 from pipelines.vocabulary import Task
@@ -118,7 +119,7 @@ def counted_uncountable(c: Checker, i: int, x) -> None:
 
 
 _CAUSATIVE = frozenset({"make", "makes", "made", "making", "let", "lets", "letting"})
-_OBJECTS = frozenset({"me", "you", "him", "her", "us", "them", "people", "everyone", "everybody", "someone", "somebody", "anyone", "others", "students", "children", "kids"})
+_OBJECTS = PEOPLE | {"others", "kids"}
 _GO = frozenset({"go", "goes", "went", "going", "gone"})
 _ACTIVITIES = frozenset({"shopping", "swimming", "fishing", "hiking", "running", "skiing", "camping", "dancing", "walking", "jogging", "sightseeing"})
 
