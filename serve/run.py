@@ -202,15 +202,11 @@ def stop_all(names: list[str], settings: Settings, started: Started) -> None:
     stop_processes(started.look())
 
 
-def _name(process: psutil.Process) -> str:
-    try:
-        return process.name()
-    except psutil.Error:
-        return ""
-
-
 def named(process: psutil.Process, name: str) -> bool:
-    return process.is_running() and _name(process) == name
+    try:
+        return process.is_running() and process.name() == name
+    except psutil.Error:
+        return False
 
 
 def close_listener(haproxies: list[psutil.Process]) -> None:
