@@ -20,6 +20,6 @@ from pipelines.rules.engine import check
 from pipelines.rules.rewrite import STYLES, rewrite
 from pipelines.rules.spelling import LANGUAGES
 
-RULES_VERSION = "rules-10"
+RULES_VERSION = "rules-11"
 
 __all__ = ["LANGUAGES", "RULES_VERSION", "STYLES", "check", "rewrite"]

@@ -107,11 +107,12 @@ def punctuation(c: Checker) -> None:
 def intro_commas(c: Checker) -> None:
     """A comma after an introductory word or phrase: "For example the ..." -> "For example, the ...".
 
-    After a conjunctive adverb or a comment on the whole sentence ("However", "Moreover",
-    "Secondly", "In my opinion") the comma is required: a correction at the default level.
-    After the others it is a style hint (clarity: /v2/check's picky level): edited English often
-    leaves it out after a short phrase ("For example the bus ..."), and flagging fluent text at
-    the default level would be a false alarm."""
+    After a conjunctive adverb, a comment on the whole sentence or a transitional phrase
+    ("However", "Moreover", "Secondly", "In my opinion", "For example", "On the other hand") the
+    comma is required: a correction at the default level. After the others it is a style hint
+    (clarity: /v2/check's picky level): edited English often leaves it out after a short word or
+    phrase ("Also the bus ...", "In the end they ..."), and flagging that at the default level
+    would be a false alarm."""
     low, text = c.low, c.text
     for sent in c.sentences:
         a = sent.a
