@@ -66,6 +66,9 @@ def test_language_variants_and_levels_over_http(base_url, http):
     assert [m["replacements"][0]["value"] for m in us["matches"]] == ["favorite", "color"]
     assert _check(http, base_url, text="My favourite colour.", language="en-GB")["matches"] == []
     assert [m["replacements"][0]["value"] for m in _check(http, base_url, text="My favorite color.", language="en-GB")["matches"]] == ["favourite", "colour"]
+    for language, expected in (("en-US", ["favorite", "color"]), ("en-GB", []), ("en-AU", [])):  # /v1 too
+        r = http.post(f"{base_url}/v1/suggestions", json={"text": "My favourite colour.", "language": language, "tasks": ["spelling"]})
+        assert r.status_code == 200 and [s["replacement"] for s in r.json()["suggestions"]] == expected, (language, r.text)
     text = "In order to win, we must try."
     assert _check(http, base_url, text=text, language="en-US")["matches"] == []
     assert [m["rule"]["id"] for m in _check(http, base_url, text=text, language="en-US", level="picky")["matches"]] == ["WORDY_PHRASE"]
