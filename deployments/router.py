@@ -30,6 +30,7 @@ from ray.serve.handle import DeploymentHandle
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_exponential_jitter
 
 from deployments.fallback import SharedState
+from deployments.refreshed import Refreshed
 from pipelines.vocabulary import AUTO, Engine, Task
 from serve.errors import EngineBusy, EngineRejected, EngineUnavailable, ServiceError, Unprocessable
 from serve import metrics
@@ -82,25 +83,15 @@ class Router:
         self._shared = SharedState(settings, fallback)
         self._open: set[str] = set()
         self._status: dict[str, dict] = {}
-        self._status_at = float("-inf")
+        self._asked = Refreshed(self._ask_engines, settings.status_interval_s)
 
     async def status(self) -> dict:
         """Each engine's status (live, version, reason, tasks, styles, circuit), what `auto` resolves to now,
         and the engines whose circuit is open (FallbackMode.useCache is on while any is).
 
-        Engines are asked at most every `status_interval_s`; breakers are applied on every call. An
-        engine that is slow to say or whose replica just died (Serve replaces it) keeps its last known status: the
-        request's own retries find out whether it answers."""
-        if time.monotonic() - self._status_at > self._settings.status_interval_s:
-            names = list(self._engines)
-            asked = (asyncio.wait_for(self._engines[n].status.remote(), _STATUS_WAIT_S) for n in names)
-            answers = await asyncio.gather(*asked, return_exceptions=True)
-            for name, answer in zip(names, answers):
-                if isinstance(answer, dict):
-                    self._status[name] = answer
-                elif not (isinstance(answer, (TimeoutError, RayActorError)) and name in self._status):
-                    self._status[name] = {"live": False, "reason": f"status failed: {answer}"}
-            self._status_at = time.monotonic()
+        Engines are asked every `status_interval_s`, in the background (deployments/refreshed.py);
+        breakers are applied on every call."""
+        await self._asked.get()
         engines = {}
         for name, status in self._status.items():
             breaker = self._breakers[name]
@@ -109,6 +100,19 @@ class Router:
                 engines[name].update(live=False, reason=f"circuit open after {breaker.failures} failures; retry in {breaker.retry_in()} s")
         self._note_circuits({name.value for name, breaker in self._breakers.items() if breaker.is_open()})
         return {"engines": engines, "auto": auto_engine(engines), "open_circuits": sorted(self._open)}
+
+    async def _ask_engines(self) -> dict[str, dict]:
+        """Each engine's own status. One that is slow to say or whose replica just died (Serve replaces it) keeps its
+        last known status: the request's own retries find out whether it answers."""
+        names = list(self._engines)
+        asked = (asyncio.wait_for(self._engines[n].status.remote(), _STATUS_WAIT_S) for n in names)
+        answers = await asyncio.gather(*asked, return_exceptions=True)
+        for name, answer in zip(names, answers):
+            if isinstance(answer, dict):
+                self._status[name] = answer
+            elif not (isinstance(answer, (TimeoutError, RayActorError)) and name in self._status):
+                self._status[name] = {"live": False, "reason": f"status failed: {answer}"}
+        return self._status
 
     def _note_circuits(self, now_open: set[str]) -> None:
         for name in sorted(now_open - self._open):

@@ -9,13 +9,11 @@ Router, which falls back between engines. Rule-engine work on a short text (up t
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from ray.serve.handle import DeploymentHandle
 
 from deployments.cache import ResponseCache
 from deployments.fallback import FallbackMode, SharedState
+from deployments.refreshed import Refreshed
 from pipelines import analysis, rules
 from pipelines import language as languages
 from pipelines.vocabulary import AUTO, Engine, Task
@@ -30,37 +28,25 @@ from serve.store import Store
 
 
 class EngineStatus:
-    """The router's engine status, refreshed in the background every `interval_s`: a request
-    waits for it only before the first answer has come, or when the last one is so old
-    (`_OLD_AFTER` intervals: the replica was idle) that it may name an engine long gone or
-    miss one that came back; then for at most `_WAIT_S`, else the old one serves."""
+    """The router's engine status, refreshed in the background every `interval_s`
+    (deployments/refreshed.py says when a request waits for it)."""
 
     def __init__(self, router: DeploymentHandle, interval_s: float):
-        self._router, self._interval_s = router, interval_s
-        self._status: dict | None = None
-        self._at = float("-inf")
-        self._refreshing: asyncio.Task | None = None
+        self._router = router
+        self._status = Refreshed(self._ask, interval_s)
+
+    async def _ask(self) -> dict:
+        try:
+            return await self._router.status.remote()
+        except Exception as exc:
+            raise Unavailable(f"the engine router is not answering ({type(exc).__name__})") from None
 
     async def get(self) -> dict:
-        if time.monotonic() - self._at > self._interval_s and (self._refreshing is None or self._refreshing.done()):
-            self._refreshing = asyncio.ensure_future(self._refresh())
-        if self._status is None:
-            await asyncio.shield(self._refreshing)
-        elif time.monotonic() - self._at > _OLD_AFTER * self._interval_s:
-            await asyncio.wait([self._refreshing], timeout=_WAIT_S)
-        return self._status
-
-    async def _refresh(self) -> None:
-        try:
-            self._status = await self._router.status.remote()
-            self._at = time.monotonic()
-        except Exception as exc:
-            if self._status is None:
-                raise Unavailable(f"the engine router is not answering ({type(exc).__name__})") from None
+        return await self._status.get()
 
     async def fresh(self) -> dict:
         """Asked of the router now: for readiness probes, never on the request path."""
-        await self._refresh()
+        await self._status.refresh()
         return await self.get()
 
     async def resolve(self, choice: str) -> tuple[str | None, str | None]:
@@ -70,14 +56,10 @@ class EngineStatus:
         return engine, status["engines"].get(engine, {}).get("version")
 
     def version(self, engine: str) -> str | None:
-        return (self._status or {"engines": {}})["engines"].get(engine, {}).get("version")
+        return (self._status.value or {"engines": {}})["engines"].get(engine, {}).get("version")
 
     def open_circuits(self) -> list[str]:
-        return (self._status or {}).get("open_circuits", [])
-
-
-_OLD_AFTER = 10
-_WAIT_S = 1.0
+        return (self._status.value or {}).get("open_circuits", [])
 
 
 class Ingress:

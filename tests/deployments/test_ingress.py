@@ -83,7 +83,7 @@ def test_short_texts_are_checked_in_the_ingress_itself_and_longer_ones_on_the_an
 def test_a_live_model_engine_is_reached_through_the_router(service):
     client, router, analyzer = service
     router.target.engines["gemini"].update(live=True, reason=None)
-    client.app.dependency_overrides[current]().engines._status = None  # as after a status refresh
+    client.app.dependency_overrides[current]().engines._status.value = None  # as after a status refresh
     body = client.post("/v1/suggestions", json={"text": "Thsi is it."}).json()
     assert body["engine"] == "gemini" and router.called("suggest") == 1 and analyzer.called("suggest") == 0
 
@@ -93,13 +93,13 @@ def test_after_an_idle_spell_the_first_request_sees_the_engine_that_came_back(se
     api = client.app.dependency_overrides[current]()
     assert client.post("/v1/suggestions", json={"text": "Thsi is one."}).json()["engine"] == "basic"
     router.target.engines["gemini"].update(live=True, reason=None)  # Gemini returns while no request comes
-    api.engines._at -= 3 * api.settings.status_interval_s  # a little while: the known status serves, a refresh starts
+    api.engines._status._at -= 3 * api.settings.status_interval_s  # a little while: the known status serves, a refresh starts
     assert client.post("/v1/suggestions", json={"text": "Thsi is two."}).json()["engine"] == "basic"
     router.target.engines["gemini"].update(live=False, reason="off")
-    api.engines._at -= 60 * api.settings.status_interval_s  # idle long: the request waits for the router's word
+    api.engines._status._at -= 60 * api.settings.status_interval_s  # idle long: the request waits for the router's word
     assert client.post("/v1/suggestions", json={"text": "Thsi is three."}).json()["engine"] == "basic"
     router.target.engines["gemini"].update(live=True, reason=None)
-    api.engines._at -= 60 * api.settings.status_interval_s
+    api.engines._status._at -= 60 * api.settings.status_interval_s
     assert client.post("/v1/suggestions", json={"text": "Thsi is four."}).json()["engine"] == "gemini"
 
 

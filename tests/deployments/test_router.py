@@ -103,3 +103,33 @@ def test_breaker_opens_after_the_limit_and_lets_a_trial_through_after_the_cooldo
     assert not breaker.is_open()
     breaker.succeeded()
     assert breaker.failures == 0
+
+
+class HeldStatus(Engine):
+    """An engine that answers its first status at once and each later one only when released."""
+
+    def __init__(self, name, **kw):
+        super().__init__(name, **kw)
+        self.release = asyncio.Event()
+        self.asked = 0
+
+    async def status(self):
+        self.asked += 1
+        if self.asked > 1:
+            await self.release.wait()
+        return super().status()
+
+
+def test_engines_are_asked_once_in_the_background_and_requests_do_not_wait_for_it():
+    async def scenario():
+        held = HeldStatus("gemini")
+        gemini, t5, basic = FakeHandle(held), FakeHandle(Engine("t5")), FakeHandle(rules())
+        r = Router(Settings(status_interval_s=0.1), gemini, t5, basic)
+        assert (await r.suggest("a", ["grammar"], "en-US", "auto"))["engine"] == "gemini"  # the first status is awaited
+        await asyncio.sleep(0.15)  # the status is stale now, though not old
+        # 20 requests while the refresh they start is held: they answer on the known status (a wait would time out)
+        answers = await asyncio.wait_for(asyncio.gather(*(r.suggest("a", ["grammar"], "en-US", "auto") for _ in range(20))), 5)
+        assert {a["engine"] for a in answers} == {"gemini"}
+        assert gemini.called("status") == 2  # one refresh for the 20, not 20
+        held.release.set()
+    run(scenario())
