@@ -82,8 +82,7 @@ class Router:
         self._breakers = {name: Breaker(settings.breaker_failures, settings.breaker_cooldown_s) for name in self._engines}
         self._shared = SharedState(settings, fallback)
         self._open: set[str] = set()
-        self._status: dict[str, dict] = {}
-        self._asked = Refreshed(self._ask_engines, settings.status_interval_s)
+        self._status = Refreshed(self._ask_engines, settings.status_interval_s)
 
     async def status(self) -> dict:
         """Each engine's status (live, version, reason, tasks, styles, circuit), what `auto` resolves to now,
@@ -91,9 +90,8 @@ class Router:
 
         Engines are asked every `status_interval_s`, in the background (deployments/refreshed.py);
         breakers are applied on every call."""
-        await self._asked.get()
         engines = {}
-        for name, status in self._status.items():
+        for name, status in (await self._status.get()).items():
             breaker = self._breakers[name]
             engines[name] = dict(status, circuit="open" if breaker.is_open() else "closed")
             if breaker.is_open() and status.get("live"):  # an engine's own reason says more
@@ -104,15 +102,16 @@ class Router:
     async def _ask_engines(self) -> dict[str, dict]:
         """Each engine's own status. One that is slow to say or whose replica just died (Serve replaces it) keeps its
         last known status: the request's own retries find out whether it answers."""
+        known = dict(self._status.value or {})
         names = list(self._engines)
         asked = (asyncio.wait_for(self._engines[n].status.remote(), _STATUS_WAIT_S) for n in names)
         answers = await asyncio.gather(*asked, return_exceptions=True)
         for name, answer in zip(names, answers):
             if isinstance(answer, dict):
-                self._status[name] = answer
-            elif not (isinstance(answer, (TimeoutError, RayActorError)) and name in self._status):
-                self._status[name] = {"live": False, "reason": f"status failed: {answer}"}
-        return self._status
+                known[name] = answer
+            elif not (isinstance(answer, (TimeoutError, RayActorError)) and name in known):
+                known[name] = {"live": False, "reason": f"status failed: {answer}"}
+        return known
 
     def _note_circuits(self, now_open: set[str]) -> None:
         for name in sorted(now_open - self._open):
