@@ -7,7 +7,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from pipelines.bench.load import CpuShare, load
+from pipelines.bench.load import CpuShare, load, percentile
 from pipelines.bench.model_sections import ceiling, ceiling_prompts, load_peer, model_use, start_peer, stop_peer
 from pipelines.bench.workloads import Plan, document, fresh, t5_body
 from serve.local import RedisServer, call_deployment, deploy, free_port, shipped_deployments
@@ -74,6 +74,7 @@ def bench_graph(plan: Plan, port: int) -> None:
             for n in range(plan.rounds):
                 steps = [lambda: rounds.append({"round": n, "ceiling": ceiling(model, plan, prompts)}),
                          lambda: _graph_rows(plan, url, backend, n),
+                         lambda: _alone(plan, url, model, backend, n),
                          lambda: plan.row("paired", "peer: queue", load_peer(plan, peer_port, max(plan.concurrencies)),
                                           backend=backend, peer="queue", round=n)]
                 for step in steps if n % 2 == 0 else steps[::-1]:
@@ -93,6 +94,58 @@ def _graph_rows(plan: Plan, url: str, backend: str, n: int) -> None:
         after = t5_stats()
         plan.row("graph", "graph", summary | model_use(before, after, summary), backend=backend, compute_type=after["compute_type"],
                  round=n, cpu_percent=cpu.top())
+
+
+def _alone(plan: Plan, url: str, model, backend: str, n: int) -> None:
+    """One caller: the same sentence in-process at batch 1, to the T5 deployment, to the Router
+    and through HTTP, one after another, in an order that turns each time.
+
+    What a lone request pays for the graph is a few milliseconds on a call of 100 ms and more,
+    and this VM's speed drifts by more than that between figures taken a minute apart; taken in
+    turn, every path sees the same machine. The T5 and Router calls come from this process's
+    DeploymentHandle, so the steps between them say what each hop adds."""
+    import httpx
+
+    times: dict[str, list[float]] = {path: [] for path in ("in_process", "t5", "router", "graph")}
+    errors, first_error = 0, None
+    with httpx.Client(timeout=60) as client:
+        for i in range(-3, plan.alone_pairs):  # three untimed turns first
+            body = t5_body(i)
+            text, tasks = body["text"], body["tasks"]
+
+            def via_graph() -> None:
+                answer = client.post(url, json=body)
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{answer.status_code} {answer.text[:200]}")
+
+            calls = {
+                "in_process": lambda: model.generate([plan.prompt.format(text=text)], plan.new_tokens, plan.new_tokens),
+                "t5": lambda: call_deployment("bench", "T5", "suggest", text, tasks, "en-US"),
+                "router": lambda: call_deployment("bench", "Router", "suggest", text, tasks, "en-US", "t5"),
+                "graph": via_graph,
+            }
+            timed = {}
+            try:
+                for path in list(calls)[i % 4:] + list(calls)[:i % 4]:
+                    started = time.perf_counter()
+                    calls[path]()
+                    timed[path] = (time.perf_counter() - started) * 1000
+            except Exception as exc:  # a failed call spoils its turn: counted, not timed
+                errors, first_error = errors + 1, first_error or f"{type(exc).__name__}: {exc}"
+                continue
+            if i >= 0:
+                for path, ms in timed.items():
+                    times[path].append(ms)
+    p50 = {path: round(percentile(sorted(values), 50), 2) for path, values in times.items()}
+    graph = sorted(times["graph"])
+    summary = {"concurrency": 1, "requests": len(graph) + errors, "ok": len(graph), "errors": errors, "first_error": first_error,
+               "rps": round(len(graph) / (sum(graph) / 1000), 2) if graph else 0.0,
+               "p50_ms": p50["graph"], "p99_ms": round(percentile(graph, 99), 2),
+               "in_process_p50_ms": p50["in_process"], "t5_call_p50_ms": p50["t5"], "router_call_p50_ms": p50["router"],
+               "gap_p50_ms": round(p50["graph"] - p50["in_process"], 2)}
+    plan.row("alone", "graph / in-process batch 1, in turn", summary, backend=backend, round=n)
+    print(f"    p50 in-process {p50['in_process']:.1f} ms, T5 deployment {p50['t5']:.1f}, Router {p50['router']:.1f}, "
+          f"through HTTP {p50['graph']:.1f}: the graph adds {summary['gap_p50_ms']:.1f} ms", flush=True)
 
 
 def bench_cache(plan: Plan, port: int, workdir: Path) -> None:

@@ -78,6 +78,11 @@ class Plan:
         return 1 if self.quick else 3
 
     @property
+    def alone_pairs(self) -> int:
+        """Timed pairs of one graph request and one in-process call, per round (serve_sections._alone)."""
+        return 4 if self.quick else 40
+
+    @property
     def time_limit_s(self) -> float:
         return 10.0 if self.quick else 40.0
 

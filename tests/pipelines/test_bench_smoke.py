@@ -38,6 +38,9 @@ def test_quick_bench_measures_both_backends_against_every_peer(tmp_path):
         queue = next(r for r in rows if r.get("backend") == backend and r["case"] == "peer: queue" and r["concurrency"] == 32)
         assert queue["mean_batch"] > 1 and queue["model_ms_per_batch"] > 0  # the peer's own model time, as the replica's
         assert any(r["section"] == "paired" and r.get("backend") == backend for r in rows)
+        alone = next(r for r in rows if r["section"] == "alone" and r.get("backend") == backend)  # one caller, each path in turn
+        assert alone["ok"] == 4 and min(alone[f"{path}_p50_ms"] for path in ("in_process", "t5_call", "router_call")) > 0
+        assert alone["gap_p50_ms"] == round(alone["p50_ms"] - alone["in_process_p50_ms"], 2)
         assert results["ceiling"][backend]["batch_16"]["items_per_s"] > 0
     assert results["parity"]["ctranslate2_float32"]["identical_share"] == 1.0
     assert {t["target"] for t in results["targets"] if t["met"] is None} == set()  # every target was measured
@@ -72,3 +75,27 @@ def test_replica_profile_puts_each_sample_down_to_the_service_or_ray():
     assert figures["samples"] == 10
     assert (figures["service_share"], figures["ray_share"]) == (0.3, 0.7)  # json under the router is the service's
     assert figures["top_service_functions"] == [["Router._route (deployments/router.py)", 0.5]]
+
+
+def test_runs_compared_side_by_side_recompute_each_runs_targets(tmp_path):
+    from pipelines.bench.report import compare
+
+    def run(graph_rps: float, queue_rps: float, gap_ms: float) -> dict:
+        rows = [{"section": "graph", "case": "graph", "backend": "ctranslate2", "round": 0, "concurrency": 32, "rps": graph_rps,
+                 "p99_ms": 900.0, "errors": 0},
+                {"section": "paired", "case": "peer: queue", "backend": "ctranslate2", "round": 0, "concurrency": 32,
+                 "rps": queue_rps, "p99_ms": 800.0, "errors": 0},
+                {"section": "alone", "case": "graph / in-process batch 1, in turn", "backend": "ctranslate2", "round": 0,
+                 "concurrency": 1, "rps": 7.0, "gap_p50_ms": gap_ms, "errors": 0}]
+        return {"backends": [["ctranslate2", "int8"]], "t5_config": {"max_batch_size": 16}, "rows": rows,
+                "rounds": {"ctranslate2": [{"round": 0, "ceiling": {"batch_16": {"items_per_s": 50.0}}}]}}
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "results.json").write_text(json.dumps(run(45.0, 50.0, 9.5)))
+    (tmp_path / "b.json").write_text(json.dumps(run(52.0, 50.0, 21.0)))
+    table = compare([str(tmp_path / "a" / "results.json"), str(tmp_path / "b.json")])
+    lines = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines()}
+    assert table.splitlines()[0] == "| target | want | a/results.json | b.json |"
+    assert lines["[ctranslate2] graph / queue peer, 32 callers"].endswith("| 0.9 (no) | 1.04 |")
+    assert lines["[ctranslate2] 1 caller: graph p50 - in-process batch-1 p50, taken in turn, ms"].endswith("| 9.5 | 21.0 (no) |")
+    assert lines["[ctranslate2] graph / serial peer, 32 callers"].endswith("| - | - |")  # no serial peer in either run
