@@ -109,7 +109,7 @@ def _alone(plan: Plan, url: str, model, backend: str, n: int) -> None:
     times: dict[str, list[float]] = {path: [] for path in ("in_process", "t5", "router", "graph")}
     errors, first_error = 0, None
     with httpx.Client(timeout=60) as client:
-        for i in range(-3, plan.alone_pairs):  # three untimed turns first
+        for i in range(-3, plan.alone_turns):  # three untimed turns first
             body = t5_body(i)
             text, tasks = body["text"], body["tasks"]
 

@@ -78,8 +78,8 @@ class Plan:
         return 1 if self.quick else 3
 
     @property
-    def alone_pairs(self) -> int:
-        """Timed pairs of one graph request and one in-process call, per round (serve_sections._alone)."""
+    def alone_turns(self) -> int:
+        """Timed one-caller turns per round: a sentence in-process, to T5, to the Router, through HTTP (serve_sections._alone)."""
         return 4 if self.quick else 40
 
     @property
