@@ -7,6 +7,7 @@ load generator and the report work. It asserts no timings; docs/benchmarks.md ha
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,34 @@ def test_runs_compared_side_by_side_recompute_each_runs_targets(tmp_path):
     assert lines["[ctranslate2] graph / queue peer, 32 callers"].endswith("| 0.9 (no) | 1.04 |")
     assert lines["[ctranslate2] 1 caller: graph p50 - in-process batch-1 p50, taken in turn, ms"].endswith("| 9.5 | 21.0 (no) |")
     assert lines["[ctranslate2] graph / serial peer, 32 callers"].endswith("| - | - |")  # no serial peer in either run
+
+
+def test_run_queue_reads_which_thread_ran_and_how_long_it_waited():
+    import threading
+    import time
+
+    from pipelines.bench.run_queue import busiest, threads
+
+    go, read, spun = threading.Event(), threading.Event(), {}
+
+    def spin() -> None:  # computes for 0.3 s, then stays alive until the second reading
+        spun["tid"] = threading.get_native_id()
+        go.wait()
+        end = time.perf_counter() + 0.3
+        while time.perf_counter() < end:
+            pass
+        read.wait()
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    time.sleep(0.05)
+    before, started = threads(os.getpid()), time.perf_counter()
+    go.set()
+    time.sleep(0.4)
+    after, seconds = threads(os.getpid()), time.perf_counter() - started
+    read.set()
+    spinner.join()
+    figures = busiest(before, after, seconds)
+    assert figures["tid"] == spun["tid"]  # the thread that computed, not the ones that slept
+    assert 0.5 <= (figures["ran_share"] + figures["waited_share"]) * seconds / 0.3 <= 1.3  # its 0.3 s, run or waiting
+    assert figures["switches"] >= 1

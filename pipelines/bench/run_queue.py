@@ -1,0 +1,124 @@
+"""Whether the model's thread gets a core: the graph's T5 replica against the queue peer, 32 callers.
+
+    python -m pipelines.bench.run_queue [--rounds 3] [--renice 0]
+
+Deploys the graph as `python -m serve bench` does (one replica each, the bench's random
+t5-small on CTranslate2 int8, one model thread) and starts the queue peer beside it. Each round
+loads the graph, then the peer, with 32 callers, and reads the kernel's per-thread scheduler
+counters (`/proc/<pid>/task/<tid>/schedstat`) over 6 s of each load: for the busiest thread of
+the model's process (the model's own), the share of wall time it ran and the share it was
+runnable but waiting for a CPU, and its context switches. Ray starts every worker at nice 15
+(Ray's `worker_niceness`); `--renice N` sets every thread of the T5 replica to niceness N after
+the first round (below 15 needs root or CAP_SYS_NICE), to see what the model gains when the
+rest of the graph yields to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+
+def threads(pid: int) -> dict[int, tuple[str, int, int, int]]:
+    """Each thread of `pid`: (name, ns on a CPU, ns runnable but waiting, times scheduled in)."""
+    out = {}
+    for task in glob.glob(f"/proc/{pid}/task/*"):
+        try:
+            with open(f"{task}/schedstat") as stat, open(f"{task}/comm") as comm:
+                ran, waited, slices = map(int, stat.read().split())
+                out[int(task.rsplit("/", 1)[1])] = (comm.read().strip(), ran, waited, slices)
+        except (OSError, ValueError):  # a thread that ended meanwhile
+            pass
+    return out
+
+
+def busiest(before: dict, after: dict, seconds: float) -> dict:
+    """The thread that ran most between two `threads` readings, as shares of the wall time."""
+    tid = max((t for t in after if t in before), key=lambda t: after[t][1] - before[t][1])
+    name, ran, waited, slices = after[tid]
+    return {"thread": name, "tid": tid, "ran_share": round((ran - before[tid][1]) / 1e9 / seconds, 3),
+            "waited_share": round((waited - before[tid][2]) / 1e9 / seconds, 3), "switches": slices - before[tid][3]}
+
+
+def _measured(pid: int, run) -> dict:
+    loader = threading.Thread(target=run)
+    loader.start()
+    time.sleep(2.5)  # past the warm-up burst
+    before, started = threads(pid), time.perf_counter()
+    time.sleep(6.0)
+    after, seconds = threads(pid), time.perf_counter() - started
+    loader.join()
+    return busiest(before, after, seconds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.bench.run_queue", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--renice", type=int, help="after the first round, every T5 replica thread at this niceness")
+    parser.add_argument("--out", help="write the figures as JSON here")
+    args = parser.parse_args(argv)
+
+    from serve.local import serve_runtime_env, shipped_deployments
+
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    os.environ.update(serve_runtime_env(isolated=True))
+    import ray
+    from ray import serve
+
+    from pipelines.bench import serve_sections
+    from pipelines.bench.cli import DEFAULT_MODEL
+    from pipelines.bench.load import load
+    from pipelines.bench.machine import machine
+    from pipelines.bench.model_sections import start_peer, stop_peer
+    from pipelines.bench.workloads import Plan, fresh, sentence, t5_body
+    from pipelines.models import CTRANSLATE2_DIR, build_random, convert
+    from serve.settings import Settings
+
+    if not (DEFAULT_MODEL / CTRANSLATE2_DIR / "model.bin").is_file():
+        build_random(DEFAULT_MODEL, shape="t5-small")
+        convert(DEFAULT_MODEL, DEFAULT_MODEL / CTRANSLATE2_DIR)
+    t5 = shipped_deployments()["T5"]["user_config"] | {"max_new_tokens": 16, "min_new_tokens": 16, "threads": 1, "device": "cpu"}
+    plan = Plan(quick=False, model=str(DEFAULT_MODEL), device="cpu", threads=1, backends=(("ctranslate2", "int8"),), t5_config=t5,
+                prompt=Settings().t5_prompts["grammar"], concurrencies=(32,))
+    result: dict = {"command": "python -m pipelines.bench.run_queue " + " ".join(argv or sys.argv[1:]), "machine": machine(), "rounds": []}
+    port = serve_sections.start_serve()
+    peer = None
+    try:
+        url = serve_sections.deploy_bench(plan, port, "ctranslate2", "int8") + "/v1/suggestions"
+        load(url, t5_body, 32, 64, 60, warmup=32)  # warm: batches, connections
+        t5_pid = int(subprocess.run(["pgrep", "-f", "ServeReplica:bench:T5"], capture_output=True, text=True).stdout.split()[0])
+        peer_port, peer = start_peer(plan, "ctranslate2", "int8", "queue")
+        peer_url = f"http://127.0.0.1:{peer_port}/fix"
+        for n in range(args.rounds):
+            if n == 1 and args.renice is not None:
+                for tid in threads(t5_pid):
+                    os.setpriority(os.PRIO_PROCESS, tid, args.renice)
+            entry = {"round": n, "t5_niceness": os.getpriority(os.PRIO_PROCESS, t5_pid)}
+            for name, pid, target, body in (("graph", t5_pid, url, t5_body), ("queue peer", peer.pid, peer_url,
+                                                                               lambda i: {"text": sentence(fresh(i))})):
+                loaded: dict = {}
+                entry[name] = _measured(pid, lambda: loaded.update(load(target, body, 32, 480, 14, warmup=32)))
+                entry[name]["rps"] = loaded["rps"]
+                print(f"round {n} {name:10} nice {os.getpriority(os.PRIO_PROCESS, pid):>3}: {loaded['rps']:6.2f} req/s; model thread "
+                      f"ran {entry[name]['ran_share']:.1%}, waited for a CPU {entry[name]['waited_share']:.1%} of the time, "
+                      f"{entry[name]['switches']} switches", flush=True)
+            result["rounds"].append(entry)
+    finally:
+        if peer is not None:
+            stop_peer(peer)
+        serve.shutdown()
+        ray.shutdown()
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
