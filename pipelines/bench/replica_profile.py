@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(spy).exists():
         parser.error("py-spy is not installed: pip install '.[bench]'")
 
-    from serve.local import serve_runtime_env, shipped_deployments
+    from serve.local import serve_runtime_env
 
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     os.environ.update(serve_runtime_env(isolated=True))
@@ -89,28 +89,19 @@ def main(argv: list[str] | None = None) -> int:
     import ray
 
     from pipelines.bench import serve_sections
-    from pipelines.bench.cli import DEFAULT_MODEL
     from pipelines.bench.load import CpuShare, load
     from pipelines.bench.machine import machine
-    from pipelines.bench.workloads import Plan, t5_body
-    from pipelines.models import CTRANSLATE2_DIR, build_random, convert
-    from serve.settings import Settings
+    from pipelines.bench.workloads import t5_body
 
-    if not (DEFAULT_MODEL / CTRANSLATE2_DIR / "model.bin").is_file():
-        build_random(DEFAULT_MODEL, shape="t5-small")
-        convert(DEFAULT_MODEL, DEFAULT_MODEL / CTRANSLATE2_DIR)
     compute_type = "int8" if args.backend == "ctranslate2" else "float32"
-    threads = os.cpu_count() or 1
-    t5 = shipped_deployments()["T5"]["user_config"] | {"max_new_tokens": 16, "min_new_tokens": 16, "threads": threads, "device": "cpu"}
-    plan = Plan(quick=False, model=str(DEFAULT_MODEL), device="cpu", threads=threads, backends=((args.backend, compute_type),),
-                t5_config=t5, prompt=Settings().t5_prompts["grammar"], concurrencies=(args.callers,))
+    plan = graph_plan(args.backend, compute_type, os.cpu_count() or 1, args.callers)
     port = serve_sections.start_serve()
     result: dict = {"command": "python -m pipelines.bench.replica_profile " + " ".join(argv or sys.argv[1:]),
                     "machine": machine(), "backend": args.backend, "callers": args.callers}
     try:
         url = serve_sections.deploy_bench(plan, port, args.backend, compute_type) + "/v1/suggestions"
         load(url, t5_body, args.callers, 2 * args.callers, 60, warmup=args.callers)  # warm: batches, connections
-        pids = {name: _pid(f"ServeReplica:bench:{name}") for name in REPLICAS}
+        pids = {name: pid_of(f"ServeReplica:bench:{name}") for name in REPLICAS}
         outputs = {name: Path(f"/tmp/replica-profile-{os.getpid()}-{name}.txt") for name in REPLICAS}
         loaded: dict = {}
         loader = threading.Thread(target=lambda: loaded.update(
@@ -138,7 +129,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _pid(pattern: str) -> int:
+def graph_plan(backend: str, compute_type: str, threads: int, callers: int):
+    """The bench's plan for one backend on its random t5-small (built if missing), 16 tokens a request."""
+    from pipelines.bench.cli import DEFAULT_MODEL
+    from pipelines.bench.workloads import Plan
+    from pipelines.models import CTRANSLATE2_DIR, build_random, convert
+    from serve.local import shipped_deployments
+    from serve.settings import Settings
+
+    if not (DEFAULT_MODEL / CTRANSLATE2_DIR / "model.bin").is_file():
+        build_random(DEFAULT_MODEL, shape="t5-small")
+        convert(DEFAULT_MODEL, DEFAULT_MODEL / CTRANSLATE2_DIR)
+    t5 = shipped_deployments()["T5"]["user_config"] | {"max_new_tokens": 16, "min_new_tokens": 16, "threads": threads, "device": "cpu"}
+    return Plan(quick=False, model=str(DEFAULT_MODEL), device="cpu", threads=threads, backends=((backend, compute_type),),
+                t5_config=t5, prompt=Settings().t5_prompts["grammar"], concurrencies=(callers,))
+
+
+def pid_of(pattern: str) -> int:
     found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
     if not found:
         raise RuntimeError(f"no process matches {pattern!r}")

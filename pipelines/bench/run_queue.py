@@ -19,7 +19,6 @@ import argparse
 import glob
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -64,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="write the figures as JSON here")
     args = parser.parse_args(argv)
 
-    from serve.local import serve_runtime_env, shipped_deployments
+    from serve.local import serve_runtime_env
 
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     os.environ.update(serve_runtime_env(isolated=True))
@@ -72,27 +71,20 @@ def main(argv: list[str] | None = None) -> int:
     from ray import serve
 
     from pipelines.bench import serve_sections
-    from pipelines.bench.cli import DEFAULT_MODEL
     from pipelines.bench.load import load
     from pipelines.bench.machine import machine
     from pipelines.bench.model_sections import start_peer, stop_peer
-    from pipelines.bench.workloads import Plan, fresh, sentence, t5_body
-    from pipelines.models import CTRANSLATE2_DIR, build_random, convert
-    from serve.settings import Settings
+    from pipelines.bench.replica_profile import graph_plan, pid_of
+    from pipelines.bench.workloads import fresh, sentence, t5_body
 
-    if not (DEFAULT_MODEL / CTRANSLATE2_DIR / "model.bin").is_file():
-        build_random(DEFAULT_MODEL, shape="t5-small")
-        convert(DEFAULT_MODEL, DEFAULT_MODEL / CTRANSLATE2_DIR)
-    t5 = shipped_deployments()["T5"]["user_config"] | {"max_new_tokens": 16, "min_new_tokens": 16, "threads": 1, "device": "cpu"}
-    plan = Plan(quick=False, model=str(DEFAULT_MODEL), device="cpu", threads=1, backends=(("ctranslate2", "int8"),), t5_config=t5,
-                prompt=Settings().t5_prompts["grammar"], concurrencies=(32,))
+    plan = graph_plan("ctranslate2", "int8", 1, 32)
     result: dict = {"command": "python -m pipelines.bench.run_queue " + " ".join(argv or sys.argv[1:]), "machine": machine(), "rounds": []}
     port = serve_sections.start_serve()
     peer = None
     try:
         url = serve_sections.deploy_bench(plan, port, "ctranslate2", "int8") + "/v1/suggestions"
         load(url, t5_body, 32, 64, 60, warmup=32)  # warm: batches, connections
-        t5_pid = int(subprocess.run(["pgrep", "-f", "ServeReplica:bench:T5"], capture_output=True, text=True).stdout.split()[0])
+        t5_pid = pid_of("ServeReplica:bench:T5")
         peer_port, peer = start_peer(plan, "ctranslate2", "int8", "queue")
         peer_url = f"http://127.0.0.1:{peer_port}/fix"
         for n in range(args.rounds):
