@@ -120,12 +120,16 @@ def run_bench(args: argparse.Namespace) -> int:
 
 
 def _model(quick: bool, workdir: Path) -> str:
+    return ensure_model(workdir / "t5-tiny", "tiny") if quick else ensure_model(DEFAULT_MODEL, "t5-small")
+
+
+def ensure_model(path: Path, shape: str) -> str:
+    """A random T5 of `shape` at `path` with its CTranslate2 conversion, each built if missing."""
     from pipelines.models import CTRANSLATE2_DIR, build_random, convert
 
-    path = workdir / "t5-tiny" if quick else DEFAULT_MODEL
     if not (path / "config.json").is_file():
-        print(f"building a random {'tiny' if quick else 't5-small'} T5 at {path}", flush=True)
-        build_random(path, shape="tiny" if quick else "t5-small")
+        print(f"building a random {shape} T5 at {path}", flush=True)
+        build_random(path, shape=shape)
     if not (path / CTRANSLATE2_DIR / "model.bin").is_file():
         convert(path, path / CTRANSLATE2_DIR)
     return str(path)

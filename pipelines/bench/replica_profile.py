@@ -131,17 +131,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def graph_plan(backend: str, compute_type: str, threads: int, callers: int):
     """The bench's plan for one backend on its random t5-small (built if missing), 16 tokens a request."""
-    from pipelines.bench.cli import DEFAULT_MODEL
+    from pipelines.bench.cli import DEFAULT_MODEL, ensure_model
     from pipelines.bench.workloads import Plan
-    from pipelines.models import CTRANSLATE2_DIR, build_random, convert
     from serve.local import shipped_deployments
     from serve.settings import Settings
 
-    if not (DEFAULT_MODEL / CTRANSLATE2_DIR / "model.bin").is_file():
-        build_random(DEFAULT_MODEL, shape="t5-small")
-        convert(DEFAULT_MODEL, DEFAULT_MODEL / CTRANSLATE2_DIR)
     t5 = shipped_deployments()["T5"]["user_config"] | {"max_new_tokens": 16, "min_new_tokens": 16, "threads": threads, "device": "cpu"}
-    return Plan(quick=False, model=str(DEFAULT_MODEL), device="cpu", threads=threads, backends=((backend, compute_type),),
+    return Plan(quick=False, model=ensure_model(DEFAULT_MODEL, "t5-small"), device="cpu", threads=threads, backends=((backend, compute_type),),
                 t5_config=t5, prompt=Settings().t5_prompts["grammar"], concurrencies=(callers,))
 
 
