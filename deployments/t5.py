@@ -49,6 +49,11 @@ class T5Options(BaseModel):
     max_batch_tokens: int = Field(ge=1)  # batch size x longest prompt, in input tokens
     max_new_tokens: int = Field(ge=1)
     min_new_tokens: int = Field(ge=0)  # above 0 only to fix the work per request (benchmarks)
+    # The replica's (and the model process's) scheduling niceness; null keeps the one Ray
+    # started the worker with (15, Ray's `worker_niceness`). Lower gives the model a core
+    # before the rest of the node's Ray workers; it needs root or CAP_SYS_NICE (without, the
+    # replica logs a warning and keeps its own), and raising it cannot be undone without them.
+    niceness: int | None = Field(ge=-20, le=19)
 
     def loads_same_model(self, other: T5Options | None) -> bool:
         fields = ("backend", "compute_type", "device", "threads", "own_process")
@@ -149,10 +154,22 @@ def _settle(future: asyncio.Future, output) -> None:
         future.set_exception(output) if isinstance(output, Exception) else future.set_result(output)
 
 
+def renice(pid: int, niceness: int) -> None:
+    """Every thread of `pid` at `niceness` (Linux keeps one per thread; threads started later
+    inherit their starter's). PermissionError where lowering it needs a privilege the process lacks."""
+    tasks = os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else [pid]
+    for tid in tasks:
+        try:
+            os.setpriority(os.PRIO_PROCESS, int(tid), niceness)
+        except ProcessLookupError:  # a thread that ended meanwhile
+            pass
+
+
 class T5:
     def __init__(self, settings: Settings):
         self._settings = settings
         self._log = get_logger(settings)
+        self._started_niceness = os.getpriority(os.PRIO_PROCESS, 0)
         self.options: T5Options | None = None
         self.model: T5Model | None = None
         self.load_error: str | None = "no user_config: serve_config.yaml's T5 deployment sets it"
@@ -162,6 +179,8 @@ class T5:
         """Apply serve_config.yaml's user_config: batch limits at once, the model reloaded
         only when backend, compute type, device, threads or own_process change."""
         options = T5Options.model_validate(user_config)
+        if options.niceness != (self.options.niceness if self.options else None):
+            self._renice(self._started_niceness if options.niceness is None else options.niceness)
         if not options.loads_same_model(self.options):
             self.close()
             self.model, self._batcher = self._load(options), None
@@ -169,6 +188,16 @@ class T5:
         if self.model is not None:
             self._batcher = self._batcher or Batcher(self._run, options.max_batch_size, options.max_batch_tokens)
             self._batcher.max_items, self._batcher.max_tokens = options.max_batch_size, options.max_batch_tokens
+
+    def _renice(self, niceness: int) -> None:
+        """The replica's threads and the model's process at `niceness`; a model loaded later inherits it."""
+        pids = [os.getpid()] + [pid for pid in [getattr(self.model, "pid", None)] if pid not in (None, os.getpid())]
+        try:
+            for pid in pids:
+                renice(pid, niceness)
+        except PermissionError:
+            self._log.warning("T5 keeps niceness %d: niceness %d needs root or CAP_SYS_NICE",
+                              os.getpriority(os.PRIO_PROCESS, 0), niceness)
 
     def _load(self, options: T5Options) -> T5Model | None:
         path = self._settings.t5_model_path
@@ -245,6 +274,7 @@ class T5:
         return {
             "backend": model and model.backend, "compute_type": model and model.compute_type, "device": model and model.device,
             "model_pid": getattr(model, "pid", os.getpid() if model else None),
+            "niceness": os.getpriority(os.PRIO_PROCESS, getattr(model, "pid", None) or 0),
             "batches": batcher.batches if batcher else 0, "items": batcher.items if batcher else 0,
             "largest_batch": batcher.largest if batcher else 0, "busy_seconds": round(batcher.busy_s, 3) if batcher else 0.0,
             "sizes": list(batcher.sizes) if batcher else [],

@@ -1,6 +1,6 @@
 """Whether the model's thread gets a core: the graph's T5 replica against the queue peer, 32 callers.
 
-    python -m pipelines.bench.run_queue [--rounds 3] [--renice 0]
+    python -m pipelines.bench.run_queue [--rounds 4] [--niceness 0]
 
 Deploys the graph as `python -m serve bench` does (one replica each, the bench's random
 t5-small on CTranslate2 int8, one model thread) and starts the queue peer beside it. Each round
@@ -8,9 +8,10 @@ loads the graph, then the peer, with 32 callers, and reads the kernel's per-thre
 counters (`/proc/<pid>/task/<tid>/schedstat`) over 6 s of each load: for the busiest thread of
 the model's process (the model's own), the share of wall time it ran and the share it was
 runnable but waiting for a CPU, and its context switches. Ray starts every worker at nice 15
-(Ray's `worker_niceness`); `--renice N` sets every thread of the T5 replica to niceness N after
-the first round (below 15 needs root or CAP_SYS_NICE), to see what the model gains when the
-rest of the graph yields to it.
+(Ray's `worker_niceness`); with `--niceness N` the odd rounds give the T5 deployment
+`niceness: N` (its user_config, applied by the replica's `reconfigure` as Serve would) and the
+even rounds its shipped `null`, to see what the model gains when the rest of the graph yields
+to it (below 15 needs root or CAP_SYS_NICE; each round reports the niceness the replica has).
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def _measured(pid: int, run) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.bench.run_queue", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--renice", type=int, help="after the first round, every T5 replica thread at this niceness")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--niceness", type=int, help="the T5 deployment's niceness in the odd rounds (the even ones keep null)")
     parser.add_argument("--out", help="write the figures as JSON here")
     args = parser.parse_args(argv)
 
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipelines.bench.model_sections import start_peer, stop_peer
     from pipelines.bench.replica_profile import graph_plan, pid_of
     from pipelines.bench.workloads import fresh, sentence, t5_body
+    from serve.local import call_deployment
 
     plan = graph_plan("ctranslate2", "int8", 1, 32)
     result: dict = {"command": "python -m pipelines.bench.run_queue " + " ".join(argv or sys.argv[1:]), "machine": machine(), "rounds": []}
@@ -88,16 +90,17 @@ def main(argv: list[str] | None = None) -> int:
         peer_port, peer = start_peer(plan, "ctranslate2", "int8", "queue")
         peer_url = f"http://127.0.0.1:{peer_port}/fix"
         for n in range(args.rounds):
-            if n == 1 and args.renice is not None:
-                for tid in threads(t5_pid):
-                    os.setpriority(os.PRIO_PROCESS, tid, args.renice)
-            entry = {"round": n, "t5_niceness": os.getpriority(os.PRIO_PROCESS, t5_pid)}
+            if args.niceness is not None:
+                t5_config = serve_sections.deployment_options(plan, "ctranslate2", "int8")["T5"]["user_config"]
+                call_deployment("bench", "T5", "reconfigure", t5_config | {"niceness": args.niceness if n % 2 else None})
+            entry = {"round": n, "t5_niceness": serve_sections.t5_stats()["niceness"]}
             for name, pid, target, body in (("graph", t5_pid, url, t5_body), ("queue peer", peer.pid, peer_url,
                                                                                lambda i: {"text": sentence(fresh(i))})):
                 loaded: dict = {}
                 entry[name] = _measured(pid, lambda: loaded.update(load(target, body, 32, 480, 14, warmup=32)))
-                entry[name]["rps"] = loaded["rps"]
-                print(f"round {n} {name:10} nice {os.getpriority(os.PRIO_PROCESS, pid):>3}: {loaded['rps']:6.2f} req/s; model thread "
+                entry[name].update({k: loaded[k] for k in ("rps", "p50_ms", "p99_ms", "errors")})
+                print(f"round {n} {name:10} nice {os.getpriority(os.PRIO_PROCESS, pid):>3}: {loaded['rps']:6.2f} req/s, "
+                      f"p99 {loaded['p99_ms']:.0f} ms; model thread "
                       f"ran {entry[name]['ran_share']:.1%}, waited for a CPU {entry[name]['waited_share']:.1%} of the time, "
                       f"{entry[name]['switches']} switches", flush=True)
             result["rounds"].append(entry)

@@ -126,3 +126,47 @@ def test_a_model_process_that_cannot_load_says_why(tiny_t5, tmp_path):
     own = t5(str(broken), backend="transformers", compute_type="float32").status()
     assert own["live"] is False and own["reason"].endswith(beside["reason"])  # the loading error, from the process
     assert {p.pid for p in psutil.Process().children() if p.status() != psutil.STATUS_ZOMBIE} <= before  # which has exited
+
+
+NICENESS_CHILD = """
+import asyncio, json, os, sys
+from deployments.t5 import T5
+from serve.local import shipped_deployments
+from serve.settings import Settings
+
+def niceness(pid):
+    return sorted({os.getpriority(os.PRIO_PROCESS, int(t)) for t in os.listdir(f"/proc/{pid}/task")})
+
+engine = T5(Settings(t5_model_path=sys.argv[1], log_dir=sys.argv[2]))
+config = shipped_deployments()["T5"]["user_config"] | {"backend": "transformers", "compute_type": "float32", "max_new_tokens": 8}
+engine.reconfigure(config)
+model = engine.stats()["model_pid"]
+seen = {"start": [niceness(os.getpid()), niceness(model)]}
+engine.reconfigure(config | {"niceness": 19})
+answer = asyncio.run(engine.transform("She dont know.", "grammar"))
+seen["raised"] = [niceness(os.getpid()), niceness(model), engine.stats()["niceness"], engine.stats()["model_pid"] == model]
+if os.geteuid() == 0:  # as a user without root or CAP_SYS_NICE
+    os.setresuid(65534, 65534, 65534)
+engine.reconfigure(config | {"niceness": 0})
+seen["refused"] = [niceness(os.getpid()), niceness(model), asyncio.run(engine.transform("She dont know.", "grammar")) == answer]
+engine.close()
+print(json.dumps(seen))
+"""
+
+
+def test_niceness_reaches_every_thread_and_the_models_process_and_a_refusal_is_logged(tiny_t5, tmp_path):
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", NICENESS_CHILD, tiny_t5, str(tmp_path)], capture_output=True, text=True,
+                           timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert child.returncode == 0, child.stderr[-2000:]
+    lines = child.stdout.strip().splitlines()
+    seen = json.loads(lines[-1])
+    start = seen["start"][0]
+    assert seen["start"] == [start, start] and len(start) == 1  # one niceness, the model's process inherits it
+    assert seen["raised"] == [[19], [19], 19, True]  # every thread, the running model's process too, without a reload
+    assert seen["refused"] == [[19], [19], True]  # lowering needs a privilege: both keep 19 and the model still answers
+    warnings = [json.loads(line) for line in lines[:-1] if "niceness" in line]
+    assert any(w["level"] == "warn" and "keeps niceness 19" in w["message"] and "CAP_SYS_NICE" in w["message"]
+               for w in warnings), lines[:-1]
