@@ -43,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--new-tokens", type=int, help="tokens generated per request (default 16; quick 4)")
     parser.add_argument("--callers", type=int, nargs="+", default=[1, 8, 32], help="concurrent callers for the graph runs")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="model threads (default: all cores)")
+    parser.add_argument("--t5-niceness", type=int, help="the T5 deployment's niceness option (default: serve_config.yaml's, null)")
     parser.add_argument("--plain-serve", action="store_true",
                         help="Serve's default data path (no RAY_SERVE_THROUGHPUT_OPTIMIZED, no HAProxy), for comparison")
 
@@ -74,6 +75,8 @@ def run_bench(args: argparse.Namespace) -> int:
     new_tokens = args.new_tokens or (4 if args.quick else 16)
     t5_config = shipped_deployments()["T5"]["user_config"] | {"max_new_tokens": new_tokens, "min_new_tokens": new_tokens,
                                                               "threads": args.threads, "device": device}
+    if args.t5_niceness is not None:
+        t5_config["niceness"] = args.t5_niceness
     plan = Plan(quick=args.quick, model=args.model or _model(args.quick, workdir), device=device, threads=args.threads,
                 backends=backends(device), t5_config=t5_config, prompt=Settings().t5_prompts["grammar"],
                 concurrencies=tuple(args.callers))

@@ -93,7 +93,7 @@ def _graph_rows(plan: Plan, url: str, backend: str, n: int) -> None:
             summary = load(url, t5_body, c, plan.requests(c), plan.time_limit_s, warmup=c)
         after = t5_stats()
         plan.row("graph", "graph", summary | model_use(before, after, summary), backend=backend, compute_type=after["compute_type"],
-                 round=n, cpu_percent=cpu.top())
+                 round=n, cpu_percent=cpu.top(), t5_niceness=after["niceness"])
 
 
 def _alone(plan: Plan, url: str, model, backend: str, n: int) -> None:
