@@ -7,6 +7,8 @@ import asyncio
 import json
 import os
 import shutil
+import subprocess
+import sys
 
 import psutil
 import pytest
@@ -155,9 +157,6 @@ print(json.dumps(seen))
 
 
 def test_niceness_reaches_every_thread_and_the_models_process_and_a_refusal_is_logged(tiny_t5, tmp_path):
-    import subprocess
-    import sys
-
     child = subprocess.run([sys.executable, "-c", NICENESS_CHILD, tiny_t5, str(tmp_path)], capture_output=True, text=True,
                            timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert child.returncode == 0, child.stderr[-2000:]
