@@ -191,9 +191,8 @@ class T5:
 
     def _renice(self, niceness: int) -> None:
         """The replica's threads and the model's process at `niceness`; a model loaded later inherits it."""
-        pids = [os.getpid()] + [pid for pid in [getattr(self.model, "pid", None)] if pid not in (None, os.getpid())]
         try:
-            for pid in pids:
+            for pid in {os.getpid(), getattr(self.model, "pid", None)} - {None}:
                 renice(pid, niceness)
         except PermissionError:
             self._log.warning("T5 keeps niceness %d: niceness %d needs root or CAP_SYS_NICE",

@@ -89,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         t5_pid = pid_of("ServeReplica:bench:T5")
         peer_port, peer = start_peer(plan, "ctranslate2", "int8", "queue")
         peer_url = f"http://127.0.0.1:{peer_port}/fix"
+        t5_config = serve_sections.deployment_options(plan, "ctranslate2", "int8")["T5"]["user_config"]  # as deployed
         for n in range(args.rounds):
             if args.niceness is not None:
-                t5_config = serve_sections.deployment_options(plan, "ctranslate2", "int8")["T5"]["user_config"]
                 call_deployment("bench", "T5", "reconfigure", t5_config | {"niceness": args.niceness if n % 2 else None})
             entry = {"round": n, "t5_niceness": serve_sections.t5_stats()["niceness"]}
             for name, pid, target, body in (("graph", t5_pid, url, t5_body), ("queue peer", peer.pid, peer_url,
