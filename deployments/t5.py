@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipelines.align import align
 from pipelines.models import metadata
-from pipelines.t5_model import Backend, ComputeType, Device, T5Model, load
+from pipelines.t5_model import Backend, ComputeType, Device, GaveWay, T5Model, load
 from pipelines.t5_process import ModelProcess
 from pipelines.text import sentence_spans
 from pipelines.vocabulary import CORRECTION_TASKS, Engine, Style, Task
@@ -73,18 +73,28 @@ class Batcher:
     results back to the event loop: the model never waits for a busy event loop (the
     replica's loop also runs Serve's work for every request) to start its next batch. An idle
     worker is woken once the event loop has queued everything that arrived in the same turn,
-    so a burst that finds the model idle goes in one batch.
+    so a burst that finds the model idle goes in one batch as far as it has arrived.
+
+    A burst that reaches the model one request at a time (each through the graph's hops)
+    would still start with its first request alone and keep the rest waiting for that call.
+    So a small batch (up to a quarter of `max_items`) that found the model idle may give way:
+    once enough prompts wait to fill a batch with it, `give_way(call_id)` asks the model to stop
+    that call, which it does only in the first half of its tokens, and its prompts go first in
+    the full batch. `run(batch, call_id)` (None for a call that may not give way) raises GaveWay
+    when it stopped.
     """
 
-    def __init__(self, run: Callable[[list[list[int]]], list[str]], max_items: int, max_tokens: int):
-        self.run, self.max_items, self.max_tokens = run, max_items, max_tokens
-        self.batches = self.items = self.largest = 0
+    def __init__(self, run: Callable[[list[list[int]], int | None], list[str]], max_items: int, max_tokens: int,
+                 give_way: Callable[[int], None] | None = None):
+        self.run, self.max_items, self.max_tokens, self.give_way = run, max_items, max_tokens, give_way
+        self.batches = self.items = self.largest = self.given_way = 0
         self.busy_s = 0.0  # seconds the model spent on batches: busy_s over wall time is its utilisation
         self.sizes: deque[int] = deque(maxlen=256)  # the latest batches' sizes
         self._groups: deque[deque[tuple[list[int], asyncio.Future]]] = deque()
         self._ready = threading.Condition()
         self._idle = True  # the worker waits to be woken (by `_wake`, on the event loop)
         self._wake_pending = False  # a `_wake` is scheduled
+        self._yielding: tuple[int, int] | None = None  # the call in flight while it may give way: id, size
         self._worker = threading.Thread(target=self._work, name="t5-batches", daemon=True)
         self._worker.start()
 
@@ -98,6 +108,9 @@ class Batcher:
             self._groups.append(group)
             wake = self._idle and not self._wake_pending
             self._wake_pending = self._wake_pending or wake
+            if self._yielding and self._yielding[1] + sum(len(g) for g in self._groups) >= self.max_items:
+                self.give_way(self._yielding[0])
+                self._yielding = None
         if wake:  # after this loop turn: whatever else arrives in it joins the same batch
             loop.call_soon(self._wake)
         return list(await asyncio.gather(*futures))
@@ -110,20 +123,32 @@ class Batcher:
     def _work(self) -> None:
         while True:
             with self._ready:
-                if not self._groups:  # nothing waits: idle until the event loop wakes it
+                self._yielding = None
+                idle = not self._groups
+                if idle:  # nothing waits: idle until the event loop wakes it
                     self._idle = True
                     while self._idle:
                         self._ready.wait()
                 batch = self._take()
+                if not batch:
+                    continue
                 waiting = sum(len(group) for group in self._groups)
-            if not batch:
-                continue
-            self.batches, self.items, self.largest = self.batches + 1, self.items + len(batch), max(self.largest, len(batch))
+                self.batches += 1  # this call's id
+                may_give_way = (self.give_way is not None and idle and len(batch) <= self.max_items // 4
+                                and len(batch) + waiting < self.max_items)
+                self._yielding = (self.batches, len(batch)) if may_give_way else None
+            self.items, self.largest = self.items + len(batch), max(self.largest, len(batch))
             self.sizes.append(len(batch))
             metrics.t5_batch(len(batch), waiting)
             started = time.perf_counter()
             try:  # the model releases the GIL: the event loop keeps taking requests meanwhile
-                outputs = self.run([ids for ids, _ in batch])
+                outputs = self.run([ids for ids, _ in batch], self.batches if may_give_way else None)
+            except GaveWay:
+                self.busy_s += time.perf_counter() - started
+                with self._ready:
+                    self.given_way += 1
+                    self._groups.appendleft(deque(batch))  # first in the next batch
+                continue
             except Exception as exc:
                 outputs = [exc] * len(batch)
             self.busy_s += time.perf_counter() - started
@@ -186,7 +211,7 @@ class T5:
             self.model, self._batcher = self._load(options), None
         self.options = options
         if self.model is not None:
-            self._batcher = self._batcher or Batcher(self._run, options.max_batch_size, options.max_batch_tokens)
+            self._batcher = self._batcher or Batcher(self._run, options.max_batch_size, options.max_batch_tokens, self.model.give_way)
             self._batcher.max_items, self._batcher.max_tokens = options.max_batch_size, options.max_batch_tokens
 
     def _renice(self, niceness: int) -> None:
@@ -222,8 +247,8 @@ class T5:
 
     __del__ = close
 
-    def _run(self, batch: list[list[int]]) -> list[str]:
-        return self.model.generate_ids(batch, self.options.max_new_tokens, self.options.min_new_tokens)
+    def _run(self, batch: list[list[int]], call_id: int | None) -> list[str]:
+        return self.model.generate_ids(batch, self.options.max_new_tokens, self.options.min_new_tokens, call_id)
 
     async def suggest(self, text: str, tasks: list[str], language: str = "en-US") -> list[dict]:
         """Edits for the correction tasks asked for (grammar, spelling): the model's
@@ -275,7 +300,8 @@ class T5:
             "model_pid": getattr(model, "pid", os.getpid() if model else None),
             "niceness": os.getpriority(os.PRIO_PROCESS, getattr(model, "pid", None) or 0),
             "batches": batcher.batches if batcher else 0, "items": batcher.items if batcher else 0,
-            "largest_batch": batcher.largest if batcher else 0, "busy_seconds": round(batcher.busy_s, 3) if batcher else 0.0,
+            "largest_batch": batcher.largest if batcher else 0, "given_way": batcher.given_way if batcher else 0,
+            "busy_seconds": round(batcher.busy_s, 3) if batcher else 0.0,
             "sizes": list(batcher.sizes) if batcher else [],
         }
 

@@ -10,6 +10,7 @@ Both backends take the same token ids and give the same decoded text (greedy sea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,14 @@ Backend = Literal["transformers", "ctranslate2"]
 ComputeType = Literal["auto", "float32", "float16", "int8", "int8_float16"]
 Device = Literal["auto", "cpu", "cuda"]
 MAX_INPUT_TOKENS = 512  # T5's trained context; longer sentences are cut there
+
+
+Stop = Callable[[int], bool]  # asked at each generated token (its step, from 0): True stops the call
+
+
+class GaveWay(Exception):
+    """A call that may give way stopped in its first half because `give_way` was asked:
+    its prompts are wanted in a bigger batch and run again there."""
 
 
 CTRANSLATE2_CUBLAS = "libcublas.so.12"  # CTranslate2 4.x wheels are built for CUDA 12 and load its cuBLAS at first use
@@ -68,6 +77,7 @@ class T5Model:
 
         self.path = path
         self.tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_path))
+        self._give_way_to: int | None = None  # the call `give_way` last named
 
     @property
     def version(self) -> str:
@@ -80,10 +90,23 @@ class T5Model:
     def generate(self, prompts: list[str], max_new_tokens: int, min_new_tokens: int = 0) -> list[str]:
         return self.generate_ids(self.encode(prompts), max_new_tokens, min_new_tokens)
 
-    def generate_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int = 0) -> list[str]:
-        return self.tokenizer.batch_decode(self.output_ids(batch, max_new_tokens, min_new_tokens), skip_special_tokens=True)
+    def generate_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int = 0,
+                     call_id: int | None = None) -> list[str]:
+        """The decoded answers. A call with a `call_id` stops with GaveWay if `give_way(call_id)`
+        is asked (from another thread, before the call or while it runs) before half its tokens
+        are generated; later it is too late to be worth it and the call finishes."""
+        stop = None
+        if call_id is not None:
+            half = max_new_tokens // 2
+            stop = lambda step: step < half and self._give_way_to == call_id  # noqa: E731
+        return self.tokenizer.batch_decode(self.output_ids(batch, max_new_tokens, min_new_tokens, stop), skip_special_tokens=True)
 
-    def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int) -> list[list[int]]:
+    def give_way(self, call_id: int) -> None:
+        """Ask the call `call_id` to stop (see `generate_ids`); a call with another id never does."""
+        self._give_way_to = call_id
+
+    def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int, stop: Stop | None = None) -> list[list[int]]:
+        """Token ids per prompt; GaveWay when `stop` said so."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -108,8 +131,17 @@ class TransformersT5(T5Model):
         dtype = torch.float16 if half else torch.float32
         self.model = T5ForConditionalGeneration.from_pretrained(path, dtype=dtype).to(self.device).eval()
 
-    def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int) -> list[list[int]]:
+    def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int, stop: Stop | None = None) -> list[list[int]]:
         import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
+
+        stopped = False
+
+        class Stopping(StoppingCriteria):
+            def __call__(self, input_ids, scores, **kwargs):
+                nonlocal stopped
+                stopped = stopped or stop(input_ids.shape[1] - 2)  # the decoder's start token, then one per step
+                return torch.full((input_ids.shape[0],), stopped, dtype=torch.bool, device=input_ids.device)
 
         encoded = self.tokenizer.pad({"input_ids": batch}, return_tensors="pt").to(self.device)
         # Denormal floats flushed to zero: x86 CPUs compute with them in slow microcode.
@@ -117,7 +149,10 @@ class TransformersT5(T5Model):
         torch.set_flush_denormal(True)
         with torch.inference_mode():
             output = self.model.generate(**encoded, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens or None,
-                                         do_sample=False, num_beams=1)
+                                         do_sample=False, num_beams=1,
+                                         stopping_criteria=StoppingCriteriaList([Stopping()]) if stop else None)
+        if stopped:
+            raise GaveWay()
         return output.tolist()
 
 
@@ -134,12 +169,21 @@ class CTranslate2T5(T5Model):
                                                  intra_threads=threads)
         self.compute_type = self.translator.compute_type  # what the hardware gave: int8 on a CPU may be int8_float32
 
-    def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int) -> list[list[int]]:
+    def output_ids(self, batch: list[list[int]], max_new_tokens: int, min_new_tokens: int, stop: Stop | None = None) -> list[list[int]]:
+        stopped = False
+
+        def step(result) -> bool:  # each prompt's each token; True ends that prompt
+            nonlocal stopped
+            stopped = stopped or stop(result.step)
+            return stopped
+
         tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
         results = self.translator.translate_batch(
             tokens, beam_size=1, max_decoding_length=max_new_tokens, min_decoding_length=min_new_tokens,
-            max_input_length=MAX_INPUT_TOKENS,
+            max_input_length=MAX_INPUT_TOKENS, callback=step if stop else None,  # a callback takes the GIL per token
         )
+        if stopped:
+            raise GaveWay()
         return [self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
 
 

@@ -123,14 +123,16 @@ def load_peer(plan: Plan, port: int, concurrency: int) -> dict:
 
 
 def model_use(before: dict, after: dict, summary: dict) -> dict:
-    """Mean batch, model milliseconds per batch, the model's busy share and each batch's size, in
-    order, of a timed run (warm-up included)."""
+    """Mean batch, model milliseconds per batch, the model's busy share, each batch's size, in
+    order, and the calls that gave way to a full batch (the graph's T5), of a timed run (warm-up
+    included). A call that gave way counts as a batch: the model worked on it."""
     batches, items = after["batches"] - before["batches"], after["items"] - before["items"]
     busy, wall = after["busy_seconds"] - before["busy_seconds"], summary["seconds"] + summary["warmup_seconds"]
     return {"mean_batch": round(items / batches, 2) if batches else None,
             "model_ms_per_batch": round(busy / batches * 1000, 1) if batches else None,
             "model_busy_share": round(busy / wall, 2) if wall else None,
-            "batch_sizes": after.get("sizes", [])[-batches:] if batches else []}
+            "batch_sizes": after.get("sizes", [])[-batches:] if batches else [],
+            "given_way": after.get("given_way", 0) - before.get("given_way", 0)}
 
 
 def start_peer(plan: Plan, backend: str, compute_type: str, kind: str) -> tuple[int, subprocess.Popen]:

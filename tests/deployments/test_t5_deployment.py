@@ -119,6 +119,29 @@ def test_transformers_runs_in_a_process_of_its_own_that_comes_back_after_a_crash
         own.model.generate_ids(own.model.encode(["grammar: x"]), 4)
 
 
+def test_a_lone_request_gives_way_to_a_burst_behind_it_and_every_caller_gets_its_answer(tiny_t5):
+    """The first request of a burst finds the model idle and starts alone; the three behind it
+    fill a batch while it is in its first half, so it stops and goes first in theirs."""
+    engine = t5(tiny_t5, backend="transformers", compute_type="float32", max_batch_size=4, max_new_tokens=400,
+                min_new_tokens=400)  # the model in its own process, the stop sent to it
+    texts = ["The first one are here.", "Second sentence is here.", "A third sentence.", "And the fourth."]
+    try:
+        async def burst():
+            first = asyncio.create_task(engine.transform(texts[0], "grammar"))
+            await asyncio.sleep(0.05)  # the lone call runs (400 tokens take about a second)
+            rest = asyncio.gather(*(engine.transform(t, "grammar") for t in texts[1:]))
+            return [await first] + await rest
+
+        answers = asyncio.run(burst())
+        stats = engine.stats()
+        assert (stats["given_way"], stats["sizes"]) == (1, [1, 4])
+        template = engine._settings.t5_prompts["grammar"]
+        alone = engine.model.generate([template.format(text=t) for t in texts], 400, 400)  # the same batch, in that order
+        assert answers == [a.strip() for a in alone]
+    finally:
+        engine.close()
+
+
 def test_a_model_process_that_cannot_load_says_why(tiny_t5, tmp_path):
     broken = shutil.copytree(tiny_t5, tmp_path / "t5")
     (broken / "model.safetensors").write_bytes(b"not weights")

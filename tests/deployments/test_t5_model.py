@@ -83,3 +83,57 @@ def test_metadata_is_empty_for_a_checkpoint_placed_by_hand(tmp_path):
     assert metadata(tmp_path) == {}
     (tmp_path / METADATA).write_text(json.dumps({"source": "hf:x", "random": False}))
     assert metadata(tmp_path)["random"] is False
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_the_stop_is_asked_once_per_token_and_stopping_raises_gave_way(tiny_t5, backend):
+    from pipelines.t5_model import GaveWay
+
+    model = load(tiny_t5, backend, compute_type="float32")
+    ids = model.encode(PROMPTS[:1])
+    steps = []
+    assert model.output_ids(ids, 6, 6, stop=lambda step: steps.append(step) or False) == model.output_ids(ids, 6, 6)
+    assert steps == list(range(6))  # one prompt, six tokens
+    with pytest.raises(GaveWay):
+        model.output_ids(ids, 6, 6, stop=lambda step: step == 2)
+
+
+@pytest.mark.parametrize("own_process", [False, True], ids=["in-process", "own-process"])
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_give_way_from_another_thread_stops_the_call_it_names_and_no_other(tiny_t5, backend, own_process):
+    """The batcher asks from the event loop's thread, before the worker's call starts or while it
+    runs; a model in a process of its own gets the message while it generates."""
+    import threading
+
+    from pipelines.t5_model import GaveWay
+    from pipelines.t5_process import ModelProcess
+
+    model = (ModelProcess if own_process else load)(tiny_t5, backend, compute_type="float32")
+    try:
+        ids = model.encode(PROMPTS[:2])
+        tokens = 400 if backend == "transformers" else 4000  # a call long enough to be asked in its first half
+        plain = model.generate_ids(ids, tokens, tokens)
+
+        def call(call_id: int | None, asked: int):
+            outcome = []
+            thread = threading.Thread(target=lambda: outcome.append(_outcome(model.generate_ids, ids, tokens, tokens, call_id)))
+            thread.start()
+            model.give_way(asked)
+            thread.join()
+            return outcome[0]
+
+        model.give_way(1)  # before the call starts
+        assert isinstance(_outcome(model.generate_ids, ids, tokens, tokens, 1), GaveWay)
+        assert isinstance(call(2, asked=2), GaveWay)  # while it runs, early
+        assert call(None, asked=3) == plain  # a call without an id never gives way
+        assert call(4, asked=3) == plain  # nor one asked under another id (an earlier call's)
+        assert model.generate_ids(ids, tokens, tokens, 5) == plain  # nothing asked: the call runs to its end
+    finally:
+        model.close()
+
+
+def _outcome(fn, *args):
+    try:
+        return fn(*args)
+    except Exception as exc:
+        return exc
