@@ -96,6 +96,24 @@ def targets(results: dict) -> list[dict]:
     return out
 
 
+def tails(results: dict) -> list[dict]:
+    """Where each backend's 32-caller p99 comes from, per the graph section's rounds: the graph's
+    p99 after the callers' first burst against the queue peer's, and the graph's slowest 1 %
+    that were in that burst (readings, not targets)."""
+    out = []
+    for b in [b for b, _ in results.get("backends", [])]:
+        pairs = [p for p in _paired(results, b) if MOST in p["graph"] and p["queue"]]
+        after = [p["graph"][MOST].get("p99_after_first_burst_ms", 0) / p["queue"].get("p99_after_first_burst_ms", 0)
+                 for p in pairs if p["queue"].get("p99_after_first_burst_ms")]
+        slowest = [f"{p['graph'][MOST]['slowest_1pct_from_first_burst']} / {p['queue']['slowest_1pct_from_first_burst']}"
+                   for p in pairs if "slowest_1pct_from_first_burst" in p["queue"]]
+        out += [{"target": f"[{b}] graph p99 / queue peer p99 after the first burst, {MOST} callers (reading)", "want": "-",
+                 "measured": _median(after), "met": None},
+                {"target": f"[{b}] slowest 1 % in the first burst, graph / queue peer, each round (reading)", "want": "-",
+                 "measured": ", ".join(slowest) or None, "met": None}]
+    return out
+
+
 def table(results: dict) -> str:
     head = f"| {'section':8} | {'case':24} | {'backend':12} | {'conc':>4} | {'ok':>4} | {'err':>3} | {'req/s':>8} | {'p50 ms':>8} | {'p99 ms':>8} |"
     lines = [head, "|" + "|".join("-" * len(cell) for cell in head.split("|")[1:-1]) + "|"]
@@ -161,14 +179,14 @@ def compare(paths: list[str]) -> str:
     """The targets of several runs side by side, each recomputed from its results JSON."""
     import json
 
-    runs = [targets(json.loads(Path(p).read_text())) for p in paths]
+    runs = [(lambda r: targets(r) + tails(r))(json.loads(Path(p).read_text())) for p in paths]
     names = list(dict.fromkeys(t["target"] for run in runs for t in run))
     label = lambda p: f"{Path(p).parent.name}/results.json" if Path(p).name == "results.json" else Path(p).name  # noqa: E731
     lines = ["| target | want | " + " | ".join(label(p) for p in paths) + " |", "|---|---|" + "---|" * len(paths)]
     for name in names:
         cells = [next((t for t in run if t["target"] == name), None) for run in runs]
         want = next(t["want"] for t in cells if t)
-        shown = ["-" if not t or t["measured"] is None else f"{t['measured']}{'' if t['met'] else ' (no)'}" for t in cells]
+        shown = ["-" if not t or t["measured"] is None else f"{t['measured']}{' (no)' if t['met'] is False else ''}" for t in cells]
         lines.append(f"| {name} | {want} | " + " | ".join(shown) + " |")
     return "\n".join(lines)
 

@@ -35,6 +35,8 @@ def test_quick_bench_measures_both_backends_against_every_peer(tmp_path):
         assert busy["mean_batch"] > 1  # concurrent callers really shared batches
         assert 0 < busy["model_busy_share"] <= 1.05 and busy["model_ms_per_batch"] > 0  # time inside the model, from the replica
         assert busy["t5_niceness"] == 19  # the option reached the T5 replica (raising it needs no privilege)
+        assert busy["slowest_1pct_from_first_burst"] in ("0 of 1", "1 of 1") and busy["p99_after_first_burst_ms"] > 0
+        assert isinstance(busy["given_way"], int)  # the T5 replica's count of calls that gave way, over the run
         paired = results["rounds"][backend][0]  # the queue peer and the ceiling timed beside the graph
         assert paired["ceiling"]["batch_16"]["items_per_s"] > 0
         queue = next(r for r in rows if r.get("backend") == backend and r["case"] == "peer: queue" and r["concurrency"] == 32)
@@ -84,9 +86,10 @@ def test_runs_compared_side_by_side_recompute_each_runs_targets(tmp_path):
 
     def run(graph_rps: float, queue_rps: float, gap_ms: float) -> dict:
         rows = [{"section": "graph", "case": "graph", "backend": "ctranslate2", "round": 0, "concurrency": 32, "rps": graph_rps,
-                 "p99_ms": 900.0, "errors": 0},
+                 "p99_ms": 900.0, "p99_after_first_burst_ms": 720.0, "slowest_1pct_from_first_burst": "3 of 3", "errors": 0},
                 {"section": "paired", "case": "peer: queue", "backend": "ctranslate2", "round": 0, "concurrency": 32,
-                 "rps": queue_rps, "p99_ms": 800.0, "errors": 0},
+                 "rps": queue_rps, "p99_ms": 800.0, "p99_after_first_burst_ms": 800.0, "slowest_1pct_from_first_burst": "0 of 3",
+                 "errors": 0},
                 {"section": "alone", "case": "graph / in-process batch 1, in turn", "backend": "ctranslate2", "round": 0,
                  "concurrency": 1, "rps": 7.0, "gap_p50_ms": gap_ms, "errors": 0}]
         return {"backends": [["ctranslate2", "int8"]], "t5_config": {"max_batch_size": 16}, "rows": rows,
@@ -101,6 +104,10 @@ def test_runs_compared_side_by_side_recompute_each_runs_targets(tmp_path):
     assert lines["[ctranslate2] graph / queue peer, 32 callers"].endswith("| 0.9 (no) | 1.04 |")
     assert lines["[ctranslate2] 1 caller: graph p50 - in-process batch-1 p50, taken in turn, ms"].endswith("| 9.5 | 21.0 (no) |")
     assert lines["[ctranslate2] graph / serial peer, 32 callers"].endswith("| - | - |")  # no serial peer in either run
+    # where the p99 comes from: without the first burst the graph's tail is below the peer's
+    assert lines["[ctranslate2] graph p99 / queue peer p99 after the first burst, 32 callers (reading)"].endswith("| 0.9 | 0.9 |")
+    assert lines["[ctranslate2] slowest 1 % in the first burst, graph / queue peer, each round (reading)"].endswith(
+        "| 3 of 3 / 0 of 3 | 3 of 3 / 0 of 3 |")
 
 
 def test_run_queue_reads_which_thread_ran_and_how_long_it_waited():
