@@ -98,8 +98,8 @@ def targets(results: dict) -> list[dict]:
 
 def tails(results: dict) -> list[dict]:
     """Where each backend's 32-caller p99 comes from, per the graph section's rounds: the graph's
-    p99 after the callers' first burst against the queue peer's, and the graph's slowest 1 %
-    that were in that burst (readings, not targets)."""
+    p99 after the callers' first burst against the queue peer's, and how many of the graph's and
+    the queue peer's slowest 1 % were in that burst (readings, not targets)."""
     out = []
     for b in [b for b, _ in results.get("backends", [])]:
         pairs = [p for p in _paired(results, b) if MOST in p["graph"] and p["queue"]]
@@ -179,7 +179,7 @@ def compare(paths: list[str]) -> str:
     """The targets of several runs side by side, each recomputed from its results JSON."""
     import json
 
-    runs = [(lambda r: targets(r) + tails(r))(json.loads(Path(p).read_text())) for p in paths]
+    runs = [targets(r) + tails(r) for r in (json.loads(Path(p).read_text()) for p in paths)]
     names = list(dict.fromkeys(t["target"] for run in runs for t in run))
     label = lambda p: f"{Path(p).parent.name}/results.json" if Path(p).name == "results.json" else Path(p).name  # noqa: E731
     lines = ["| target | want | " + " | ".join(label(p) for p in paths) + " |", "|---|---|" + "---|" * len(paths)]
