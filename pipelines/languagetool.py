@@ -84,6 +84,7 @@ RULES: dict[str, LTRule] = {
     "COULD_OF": LTRule("'could of' for 'could have'", "grammar", *_GRAMMAR),
     "AGREEMENT_SENT_START": LTRule("Subject-verb agreement at sentence start", "grammar", *_GRAMMAR),
     "SUBJECT_VERB_AGREEMENT": LTRule("Subject-verb agreement", "grammar", *_GRAMMAR),
+    "PAST_TIME_AGREEMENT": LTRule("Verb agreement in a sentence about the past", "grammar", *_GRAMMAR),
     "THERE_S_MANY": LTRule("'there's' with a plural noun", "grammar", *_GRAMMAR),
     "MD_BASEFORM": LTRule("Modal verb followed by a form other than the base form", "grammar", *_GRAMMAR),
     "DID_BASEFORM": LTRule("'did' followed by a form other than the base form", "grammar", *_GRAMMAR),

@@ -68,6 +68,10 @@ def test_tasks_filter_categories():
         ("Teh meeting ended.Everyone left.", "The meeting ended. Everyone left."),
         ("The new policy will effect everyone.", "The new policy will affect everyone."),
         ("Don't loose your keys, they buyed new ones.", "Don't lose your keys, they bought new ones."),
+        ("She go to school yesterday and buyed a apple.", "She went to school yesterday and bought an apple."),
+        ("He stop the car two days ago.", "He stopped the car two days ago."),
+        ("They was happy last year.", "They were happy last year."),
+        ("She go to school every day.", "She goes to school every day."),
     ],
 )
 def test_mistakes_are_fixed(text, expected):
