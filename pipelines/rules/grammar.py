@@ -27,11 +27,7 @@ AGREE: dict[str, dict[str, str]] = {
 _INTRO = frozenset(tuple(p.split()) for p in PUNCTUATION.intro_phrases)
 _SUBJECT_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she"})
 _COMPOUND_PARTS = frozenset({"he", "she", "i", "you", "we", "they", "it", "him", "her", "me", "them", "us"})
-# "She go to school yesterday": the verb agrees in the past tense ("went")
-_PAST_OF_PRESENT = {"is": "was", "are": "were", "am": "was", "has": "had", "have": "had", "does": "did", "do": "did",
-                    "isn't": "wasn't", "aren't": "weren't", "hasn't": "hadn't", "haven't": "hadn't", "doesn't": "didn't",
-                    "don't": "didn't", "was": "was", "were": "were", "wasn't": "wasn't", "weren't": "weren't"}
-_IRREGULAR_PAST_OF = {base: past for past, base in G.irregular_past.items() if past not in G.base_of_third and not past.endswith("ed")}
+# Words that put a sentence in the past ("last week") and ones that keep it in the present
 _LAST_WHAT = frozenset("night week weekend month year summer winter spring autumn fall time monday tuesday wednesday thursday friday saturday sunday".split())
 _NOT_PAST_TIME = frozenset("every usually always often sometimes never now today tonight tomorrow nowadays currently will".split())
 _NOT_PAST_AFTER_MODAL = frozenset(
@@ -122,20 +118,20 @@ def pronoun_agreement(c: Checker, i: int, x: Ctx) -> None:
             return  # compound subject: "He and she are"
         if x.nxt == "were" and any(c.eff[k] in ("if", "wish", "though", "unless", "suppose", "imagine") for k in range(max(x.a, i - 3), i)):
             return  # subjunctive: "if he were"
-        _agree(c, i, x, table[x.nxt], _PAST_OF_PRESENT.get(table[x.nxt]), message)
+        _agree(c, i, x, table[x.nxt], message)
     elif subj in ("he", "she", "it") and x.nxt in G.third_person and x.prev != "that" and not _compound(c, i, x) and not c.hyphenated(i + 1):
         if _verb_follows(c, i + 1, x.nxt2):
-            _agree(c, i, x, G.third_person[x.nxt], _past(subj, x.nxt), message)
+            _agree(c, i, x, G.third_person[x.nxt], message)
 
 
-def _agree(c: Checker, i: int, x: Ctx, present: str, past: str | None, message: str) -> None:
-    """The verb after the subject at i made to agree: in the past tense when the sentence says
-    it speaks of the past ("She go to school yesterday" -> "went", not "goes"); no edit when
-    it does and the past form is not known."""
+def _agree(c: Checker, i: int, x: Ctx, present: str, message: str) -> None:
+    """The verb after the subject at i made to agree (`present`): in the past tense when the
+    sentence says it speaks of the past ("She go to school yesterday" -> "went", not "goes");
+    no edit when it does and the past form is not known."""
     marker = _past_time(c, x)
     if marker is None:
         c.tok_edit(i + 1, present, message, _rule_name(i, x))
-    elif past is not None:
+    elif past := verbforms.past_tense(x.w, present):
         c.tok_edit(i + 1, past, f"'{marker}' puts this sentence in the past: did you mean '{{repl}}'?", "PAST_TIME_AGREEMENT")
 
 
@@ -151,20 +147,6 @@ def _past_time(c: Checker, x: Ctx) -> str | None:
         if word == "last" and k + 1 < len(words) and words[k + 1] in _LAST_WHAT:
             return f"last {words[k + 1]}"
     return None
-
-
-def _past(subject: str, base: str) -> str | None:
-    """The past tense of a base-form verb: irregular from the table, regular the spelling that
-    English writes after `subject` most often ("stopped", "tried", "visited")."""
-    from pipelines.rules.spelling import bigrams, dictionary
-
-    if base in _IRREGULAR_PAST_OF:
-        return _IRREGULAR_PAST_OF[base]
-    stems = [base + "ed", base + "d" if base.endswith("e") else None, base + base[-1] + "ed" if len(base) > 2 else None,
-             base[:-1] + "ied" if base.endswith("y") and base[-2:-1] not in "aeiou" else None]
-    known, pairs = dictionary(), bigrams()
-    found = [(pairs.get(f"{subject} {form}", 0), form) for form in stems if form and form in known]
-    return max(found)[1] if found and max(found)[0] > 0 else None
 
 
 def after_intro(c: Checker, i: int, a: int) -> bool:

@@ -31,6 +31,10 @@ MIN_BASE_COUNT = 1_000_000  # the base form after the modal or 'to' must be this
 RATIO = 10  # ...and this many times as common as the written form there
 _PARTICIPLES = frozenset("been had have be do tried wanted needed liked made said found kept lost met paid sent spent taught told thought brought bought understood won".split())
 _SUPERLATIVES = frozenset({"best", "worst", "least"})
+_PAST_OF_PRESENT = {"is": "was", "are": "were", "am": "was", "has": "had", "have": "had", "does": "did", "do": "did",
+                    "isn't": "wasn't", "aren't": "weren't", "hasn't": "hadn't", "haven't": "hadn't", "doesn't": "didn't",
+                    "don't": "didn't", "was": "was", "were": "were", "wasn't": "wasn't", "weren't": "weren't"}
+_IRREGULAR_PAST_OF = {base: past for past, base in G.irregular_past.items() if past not in G.base_of_third and not past.endswith("ed")}
 _QUANTITY = frozenset("two three four five six seven eight nine ten many several few some these those other hundreds thousands".split())
 
 
@@ -66,6 +70,26 @@ def _base(before: str, word: str) -> str | None:
         if stem in words and count > best_count:
             best, best_count = stem, count
     return best
+
+
+def past_tense(subject: str, present: str) -> str | None:
+    """The past tense of a present-tense verb after `subject` ("is" -> "was", "goes" -> "went"):
+    irregular from the tables, regular the spelling English writes after `subject` most often
+    ("stopped", "tried", "visited"); None when no form is known."""
+    from pipelines.rules.spelling import bigrams, dictionary
+
+    if present in _PAST_OF_PRESENT:
+        return _PAST_OF_PRESENT[present]
+    base = G.base_of_third.get(present)
+    if base is None:
+        return None
+    if base in _IRREGULAR_PAST_OF:
+        return _IRREGULAR_PAST_OF[base]
+    forms = [base + "ed", base + "d" if base.endswith("e") else None, base + base[-1] + "ed" if len(base) > 2 else None,
+             base[:-1] + "ied" if base.endswith("y") and base[-2:-1] not in "aeiou" else None]
+    known, pairs = dictionary(), bigrams()
+    count, form = max(((pairs.get(f"{subject} {f}", 0), f) for f in forms if f and f in known), default=(0, None))
+    return form if count else None
 
 
 def _fix(c: Checker, k: int, base: str | None, why: str, rule: str) -> None:
